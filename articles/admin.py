@@ -1,0 +1,241 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from articles import services
+from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
+
+THUMBNAIL_WIDTH = 80
+
+
+def thumbnail(photo, width=THUMBNAIL_WIDTH):
+    if not photo or not photo.image:
+        return "—"
+    height = round(width * photo.height / photo.width) if photo.width else width
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
+        photo.image.url,
+        width,
+        height,
+        photo.alt_text,
+    )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "in_navigation"]
+    list_editable = ["order", "in_navigation"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "slug"]
+    list_select_related = ["portrait"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "job_title"]
+    autocomplete_fields = ["portrait"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "website"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "__str__", "creator", "credit_line", "dimensions", "created_at"]
+    list_display_links = ["thumbnail", "__str__"]
+    list_select_related = ["source"]
+    list_filter = ["source", "created_at"]
+    search_fields = ["caption", "alt_text", "creator", "credit_line", "copyright_notice"]
+    readonly_fields = ["preview", "dimensions", "content_hash", "uploaded_by"]
+    autocomplete_fields = ["source"]
+    fieldsets = [
+        (None, {"fields": ["image", "preview", "dimensions", "alt_text", "caption"]}),
+        (
+            "Rights",
+            {"fields": ["creator", "credit_line", "copyright_notice", "source", "taken_at"]},
+        ),
+        (
+            "Cropping and identifiers",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "focal_point_x",
+                    "focal_point_y",
+                    "external_id",
+                    "content_hash",
+                    "uploaded_by",
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description="photo")
+    def thumbnail(self, photo):
+        return thumbnail(photo)
+
+    @admin.display(description="preview")
+    def preview(self, photo):
+        return thumbnail(photo, width=480) if photo.pk else "—"
+
+    @admin.display(description="size")
+    def dimensions(self, photo):
+        return f"{photo.width} × {photo.height}" if photo.width else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class PositionedInlineFormSet(forms.BaseInlineFormSet):
+    """Rows in the order the editor gives; a row with no position goes last."""
+
+    def ordered_instances(self):
+        rows = [
+            (form.cleaned_data.get("position"), index, form.instance)
+            for index, form in enumerate(self.forms)
+            if form.has_changed() or form.instance.pk
+            if form not in self.deleted_forms
+        ]
+        rows.sort(key=lambda row: (row[0] is None, row[0] or 0, row[1]))
+        return [instance for _, _, instance in rows]
+
+
+class PositionedInlineForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label="position", required=False, min_value=0, widget=forms.NumberInput(attrs={"size": 3})
+    )
+
+    def _get_validation_exclusions(self):
+        # Positions are renumbered on save, so a clash with a row about to move is no error.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("position")
+        return exclusions
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    form = PositionedInlineForm
+    formset = PositionedInlineFormSet
+    fields = ["position", "author", "agency", "role"]
+    autocomplete_fields = ["author", "agency"]
+    extra = 1
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    form = PositionedInlineForm
+    formset = PositionedInlineFormSet
+    fields = ["position", "target", "url", "title"]
+    autocomplete_fields = ["target"]
+    extra = 1
+    verbose_name = "“Read more” link"
+    verbose_name_plural = "“Read more” links"
+
+
+class BylineAuthorFilter(admin.SimpleListFilter):
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        return Author.objects.values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(bylines__author=self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "headline", "section", "status", "publish_at", "modified_at"]
+    list_display_links = ["thumbnail", "headline"]
+    list_select_related = ["section", "lead_photo"]
+    list_filter = ["status", "section", BylineAuthorFilter, "tags"]
+    search_fields = ["headline", "standfirst", "slug"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section", "lead_photo"]
+    readonly_fields = ["first_published_at", "created_at", "modified_at"]
+    inlines = [BylineInline, RelatedLinkInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "section", "tags"]}),
+        ("Lead photo", {"fields": ["lead_photo", "lead_photo_caption"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "first_published_at",
+                    "last_updated_at",
+                    "created_at",
+                    "modified_at",
+                ]
+            },
+        ),
+        ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]}),
+    ]
+
+    @admin.display(description="photo")
+    def thumbnail(self, article):
+        return thumbnail(article.lead_photo)
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug", "") if change else ""
+        super().save_model(request, obj, form, change)
+        services.article_slug_changed(article=obj, old_slug=old_slug)
+
+    def save_formset(self, request, form, formset, change):
+        if isinstance(formset, PositionedInlineFormSet):
+            # commit=False fills new_objects/changed_objects/deleted_objects for the change log.
+            formset.save(commit=False)
+            services.article_rows_save(
+                article=form.instance,
+                model=formset.model,
+                ordered=formset.ordered_instances(),
+                deleted=formset.deleted_objects,
+            )
+        else:
+            super().save_formset(request, form, formset, change)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.article_publish, "published")
+
+    @admin.action(description="Unpublish selected articles", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        self._apply(request, queryset, services.article_unpublish, "unpublished")
+
+    def _apply(self, request, queryset, service, verb):
+        done = 0
+        for article in queryset.select_related("lead_photo"):
+            try:
+                service(article=article)
+            except ValidationError as error:
+                problems = "; ".join(
+                    message for messages_ in error.message_dict.values() for message in messages_
+                )
+                self.message_user(
+                    request, f"“{article}” was not {verb}: {problems}", messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d article %(verb)s.", "%(count)d articles %(verb)s.", done)
+                % {"count": done, "verb": verb},
+                messages.SUCCESS,
+            )

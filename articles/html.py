@@ -1,0 +1,172 @@
+"""
+Article body HTML: sanitising (a thin wrapper over nh3, the Ammonia sanitiser) and splitting
+the body into top-level blocks so templates can place things between paragraphs.
+
+Pure functions: no database, no settings.
+"""
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import nh3
+
+ALLOWED_TAGS = frozenset(
+    {"p", "h2", "h3", "blockquote", "ul", "ol", "li", "a", "em", "strong", "i", "b", "br"}
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+BLOCK_TAGS = frozenset({"p", "h2", "h3", "blockquote", "ul", "ol"})
+
+
+def sanitize(value):
+    """
+    Return `value` with every element, attribute and URL scheme outside the allow-list
+    removed, and loose top-level text gathered into paragraphs (a blank line starts a new one).
+    """
+    if not value:
+        return ""
+    cleaned = _clean(value)
+    parts, run = [], []
+    for kind, markup in _top_level_items(cleaned):
+        if kind in BLOCK_TAGS:
+            parts.extend(_paragraphs("".join(run)))
+            run = []
+            parts.append(markup)
+        else:
+            run.append(markup)
+    parts.extend(_paragraphs("".join(run)))
+    return "\n".join(parts)
+
+
+def _clean(value):
+    return nh3.clean(
+        value,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _paragraphs(inline_markup):
+    pieces = (piece.strip() for piece in re.split(r"\n\s*\n", inline_markup))
+    return [f"<p>{_clean(piece)}</p>" for piece in pieces if piece]
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.add(tag)
+
+
+def disallowed_tags(value):
+    """Return the sorted element names in `value` that `sanitize()` would remove."""
+    collector = _TagCollector()
+    collector.feed(value or "")
+    collector.close()
+    return sorted(collector.tags - ALLOWED_TAGS)
+
+
+@dataclass(frozen=True)
+class Block:
+    tag: str
+    html: str
+    ad_slot_after: bool = False
+
+
+class _TopLevelSplitter(HTMLParser):
+    """Finds the top-level items (elements, runs of text) of well-formed HTML as source spans."""
+
+    def __init__(self, source):
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.items = []
+        self.depth = 0
+        self.start = None
+        self.tag = None
+        self.line_starts = [0]
+        for line in source.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+
+    def _position(self):
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _top_level_reference(self):
+        if self.depth == 0:
+            start = self._position()
+            self.items.append(["#text", start, self.source.index(";", start) + 1])
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            self.start, self.tag = self._position(), tag
+        if tag == "br":
+            self.handle_startendtag(tag, attrs)
+        else:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if self.depth == 0:
+            start = self._position()
+            self.items.append([tag, start, self.source.index(">", start) + 1])
+
+    def handle_endtag(self, tag):
+        self.depth -= 1
+        if self.depth == 0:
+            end = self.source.index(">", self._position()) + 1
+            self.items.append([self.tag, self.start, end])
+
+    def handle_data(self, data):
+        if self.depth == 0:
+            start = self._position()
+            self.items.append(["#text", start, start + len(data)])
+
+    def handle_entityref(self, name):
+        self._top_level_reference()
+
+    def handle_charref(self, name):
+        self._top_level_reference()
+
+
+def _top_level_items(value):
+    splitter = _TopLevelSplitter(value)
+    splitter.feed(value)
+    splitter.close()
+    return [(kind, value[start:end]) for kind, start, end in splitter.items]
+
+
+def split_blocks(value):
+    """Return the top-level elements of sanitised HTML as (tag, html) pairs, in order."""
+    return [(kind, markup) for kind, markup in _top_level_items(value) if kind in BLOCK_TAGS]
+
+
+def blocks_with_ad_slot(value, *, after_paragraph):
+    """
+    Return the body's blocks, marking the one after which the advertisement slot goes:
+    after paragraph number `after_paragraph`, only when another paragraph follows it, so the
+    slot always stands between two paragraphs. `after_paragraph=0` places no slot.
+    """
+    pairs = split_blocks(value)
+    slot_index = None
+    if after_paragraph > 0:
+        paragraphs = 0
+        for index, (tag, _) in enumerate(pairs):
+            if tag != "p":
+                continue
+            paragraphs += 1
+            next_tag = pairs[index + 1][0] if index + 1 < len(pairs) else None
+            if paragraphs >= after_paragraph and next_tag == "p":
+                slot_index = index
+                break
+    return [
+        Block(tag=tag, html=markup, ad_slot_after=index == slot_index)
+        for index, (tag, markup) in enumerate(pairs)
+    ]

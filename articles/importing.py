@@ -1,0 +1,520 @@
+"""
+Importing fixture files (the format of `fixtures/newsroom-fixture.schema.json`).
+
+A file is parsed, checked against the schema, then every record is validated (references,
+dates, image files, model rules), collecting every problem with its record, key and field.
+Only a file with no problem is written, in one transaction, upserting each record on its key
+(slug; id for photos) so that importing the same file again changes nothing. A dry run takes
+the same path and rolls back.
+"""
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
+from django.db import DatabaseError, transaction
+from django.utils.dateparse import parse_datetime
+from taggit.models import TaggedItem
+
+from articles import html
+from articles.models import (
+    Agency,
+    Article,
+    Author,
+    Byline,
+    Photo,
+    RelatedLink,
+    Section,
+    file_sha256,
+)
+from articles.validators import validate_photo_file
+
+SCHEMA_PATH = Path(__file__).parent / "fixtures" / "newsroom-fixture.schema.json"
+
+# Write order: every kind comes after the kinds it refers to.
+KINDS = {
+    "sections": (Section, "slug"),
+    "agencies": (Agency, "slug"),
+    "photos": (Photo, "id"),
+    "authors": (Author, "slug"),
+    "articles": (Article, "slug"),
+}
+_SCALARS = {
+    "sections": ["name", "description", "order", "in_navigation"],
+    "agencies": ["name", "short_name", "website"],
+    "photos": ["alt_text", "caption", "creator", "credit_line", "copyright_notice"],
+    "authors": ["name", "job_title", "bio"],
+    "articles": [
+        "headline",
+        "standfirst",
+        "body",
+        "status",
+        "lead_photo_caption",
+        "seo_title",
+        "seo_description",
+    ],
+}
+_DATES = {
+    "photos": ["taken_at"],
+    "articles": ["publish_at", "first_published_at", "last_updated_at"],
+}
+# The fields of each kind that name a record of another kind, and that kind.
+_RELATIONS = {
+    "photos": [("source", "agencies")],
+    "authors": [("portrait", "photos")],
+    "articles": [("section", "sections"), ("lead_photo", "photos")],
+}
+_DEFAULTS = {"order": 0, "in_navigation": True, "status": Article.Status.DRAFT}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or, as a warning, changed) in one field of one record of a file."""
+
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self):
+        return ": ".join(
+            part for part in (self.file, self.record, self.field, self.message) if part
+        )
+
+
+@dataclass
+class Report:
+    """What importing one file did, or would do on a dry run."""
+
+    file: str
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def summary(self):
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, failed {self.failed}"
+        )
+
+
+def import_file(path, *, dry_run=False) -> Report:
+    """
+    Import one fixture file. Returns its report; when `report.problems` is not empty,
+    nothing from the file was written. Never raises for bad content.
+    """
+    return _FileImport(Path(path), dry_run=dry_run).run()
+
+
+@cache
+def _schema_validator():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+@dataclass
+class _Plan:
+    """One record: its model instance (existing or new) with the file's values applied."""
+
+    kind: str
+    index: int
+    key: str
+    instance: object
+    is_new: bool
+    changed: bool
+    data: dict
+    image_path: Path | None = None
+    image_hash: str = ""
+    bylines: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return f"record {self.kind}[{self.index + 1}] ({self.key})"
+
+
+class _FileImport:
+    def __init__(self, path, *, dry_run):
+        self.path = path
+        self.report = Report(file=str(path), dry_run=dry_run)
+        self.plans = {kind: [] for kind in KINDS}
+        self.by_key = {kind: {} for kind in KINDS}
+        self.failed_records = set()
+        self.written_files = []
+
+    # Reporting
+
+    def problem(self, record, field_name, message):
+        self.report.problems.append(Problem(str(self.path), record, field_name, str(message)))
+        if record:
+            self.failed_records.add(record)
+
+    def warn(self, record, field_name, message):
+        self.report.warnings.append(Problem(str(self.path), record, field_name, message))
+
+    # The steps
+
+    def run(self):
+        data = self.parse()
+        if data is not None and self.check_schema(data):
+            self.validate(data)
+        if self.report.problems:
+            self.report.failed = len(self.failed_records) or 1
+            return self.report
+        try:
+            self.write()
+        except _DryRunRollback:
+            self.remove_written_files()
+        except (DatabaseError, OSError, ValidationError) as error:
+            self.remove_written_files()
+            self.problem("", "", f"nothing imported: {error}")
+            self.report.created = self.report.updated = self.report.unchanged = 0
+            self.report.failed = 1
+        return self.report
+
+    def parse(self):
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem("", "", f"cannot read the file: {error}")
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            self.problem(
+                "", "", f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+            )
+            return None
+
+    def check_schema(self, data):
+        errors = sorted(
+            _schema_validator().iter_errors(data),
+            key=lambda error: [(isinstance(part, str), part) for part in error.absolute_path],
+        )
+        for error in errors:
+            record, field_name = self.locate(data, list(error.absolute_path))
+            missing, message = _schema_message(error)
+            self.problem(record, ".".join(filter(None, [field_name, missing])), message)
+        return not errors
+
+    def locate(self, data, path):
+        """Turn a JSON path into (record label, field path) for a message."""
+        if len(path) >= 2 and path[0] in KINDS and isinstance(path[1], int):
+            kind, index = path[0], path[1]
+            record = data[kind][index]
+            key_name = KINDS[kind][1]
+            key = record.get(key_name, "?") if isinstance(record, dict) else "?"
+            label = f"record {kind}[{index + 1}] ({key})"
+            parts = []
+            for part in path[2:]:
+                if isinstance(part, int):
+                    parts[-1] = f"{parts[-1]}[{part + 1}]"
+                else:
+                    parts.append(str(part))
+            return label, ".".join(parts)
+        return "", ".".join(str(part) for part in path)
+
+    def validate(self, data):
+        self.load_existing(data)
+        for kind in KINDS:
+            seen = set()
+            for index, record in enumerate(data.get(kind, [])):
+                key = record[KINDS[kind][1]]
+                plan = self.plan(kind, index, key, record)
+                if key in seen:
+                    self.problem(plan.label, KINDS[kind][1], f"“{key}” appears twice in this file.")
+                    continue
+                seen.add(key)
+                self.plans[kind].append(plan)
+                self.by_key[kind][key] = plan.instance
+        for plan in self.plans["articles"]:
+            self.plan_article_rows(plan)
+        for kind in KINDS:
+            for plan in self.plans[kind]:
+                self.clean(plan)
+
+    def load_existing(self, data):
+        """Fetch every row the file names or refers to: one query per kind."""
+        wanted = {kind: {r[KINDS[kind][1]] for r in data.get(kind, [])} for kind in KINDS}
+        for kind, relations in _RELATIONS.items():
+            for record in data.get(kind, []):
+                for name, target_kind in relations:
+                    wanted[target_kind].add(record.get(name))
+        for record in data.get("articles", []):
+            for byline in record.get("bylines", []):
+                wanted["authors"].add(byline.get("author"))
+                wanted["agencies"].add(byline.get("agency"))
+            for link in record.get("related_links", []):
+                wanted["articles"].add(link.get("article"))
+        self.existing = {}
+        for kind, (model, key_name) in KINDS.items():
+            lookup = "external_id" if kind == "photos" else key_name
+            keys = wanted[kind] - {None}
+            rows = model.objects.filter(**{f"{lookup}__in": keys}) if keys else []
+            self.existing[kind] = {getattr(row, lookup): row for row in rows}
+        self.load_existing_article_rows()
+
+    def load_existing_article_rows(self):
+        articles = self.existing["articles"].values()
+        ids = [article.pk for article in articles]
+        self.existing_bylines = {pk: [] for pk in ids}
+        for row in Byline.objects.filter(article__in=ids).order_by("position", "pk"):
+            self.existing_bylines[row.article_id].append((row.author_id, row.agency_id, row.role))
+        self.existing_links = {pk: [] for pk in ids}
+        for row in RelatedLink.objects.filter(article__in=ids).order_by("position", "pk"):
+            self.existing_links[row.article_id].append((row.target_id, row.url, row.title))
+        self.existing_tags = {pk: set() for pk in ids}
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
+        ).values_list("object_id", "tag__name")
+        for object_id, name in tagged:
+            self.existing_tags[object_id].add(name)
+
+    def resolve(self, kind, key, plan, field_name):
+        """The instance `key` names, from this file or the database; reports it when unknown."""
+        if key is None:
+            return None
+        found = self.by_key[kind].get(key) or self.existing[kind].get(key)
+        if found is None:
+            noun = {"photos": "photo", "agencies": "agency", "authors": "author"}.get(
+                kind, kind[:-1]
+            )
+            self.problem(plan.label, field_name, f"unknown {noun} “{key}”.")
+        return found
+
+    def plan(self, kind, index, key, record):
+        model, key_name = KINDS[kind]
+        existing = self.existing[kind].get(key)
+        instance = existing or model(
+            **({"external_id": key} if kind == "photos" else {key_name: key})
+        )
+        plan = _Plan(kind, index, key, instance, existing is None, existing is None, record)
+        values = {name: record.get(name, _DEFAULTS.get(name, "")) for name in _SCALARS[kind]}
+        if kind == "articles":
+            values["body"] = html.sanitize(values["body"])
+            removed = html.disallowed_tags(record.get("body", ""))
+            if removed:
+                self.warn(
+                    plan.label,
+                    "body",
+                    "removed HTML that articles may not hold: "
+                    + ", ".join(f"<{tag}>" for tag in removed),
+                )
+        for name in _DATES.get(kind, []):
+            # Left out, the first publication time is derived on publishing, not cleared.
+            if name != "first_published_at" or name in record:
+                values[name] = self.parse_date(plan, name, record.get(name))
+        if kind == "photos":
+            point = record.get("focal_point") or {}
+            values["focal_point_x"], values["focal_point_y"] = point.get("x"), point.get("y")
+        for name, value in values.items():
+            if getattr(instance, name) != value:
+                setattr(instance, name, value)
+                plan.changed = True
+        for name, target_kind in _RELATIONS.get(kind, []):
+            target = self.resolve(target_kind, record.get(name), plan, name)
+            if getattr(instance, f"{name}_id") != (target.pk if target else None) or (
+                target is not None and target.pk is None
+            ):
+                setattr(instance, name, target)
+                plan.changed = True
+        if kind == "photos":
+            self.plan_image(plan, record["image"])
+        return plan
+
+    def parse_date(self, plan, name, value):
+        if value is None:
+            return None
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            self.problem(
+                plan.label,
+                name,
+                f"“{value}” is not a date and time with a UTC offset "
+                "(example: 2024-10-17T12:00:00+00:00).",
+            )
+            return None
+        return parsed
+
+    def plan_image(self, plan, relative):
+        folder = self.path.parent.resolve()
+        image_path = (folder / relative).resolve()
+        if not image_path.is_relative_to(folder):
+            self.problem(plan.label, "image", "must be a path inside the fixture file's folder.")
+            return
+        if not image_path.is_file():
+            self.problem(plan.label, "image", f"no file at {relative}.")
+            return
+        with image_path.open("rb") as handle:
+            try:
+                validate_photo_file(File(handle, name=image_path.name))
+            except ValidationError as error:
+                for message in error.messages:
+                    self.problem(plan.label, "image", f"{relative}: {message}")
+                return
+            plan.image_path, plan.image_hash = image_path, file_sha256(File(handle))
+        if plan.instance.content_hash != plan.image_hash:
+            plan.changed = True
+
+    def plan_article_rows(self, plan):
+        article, record = plan.instance, plan.data
+        for number, row in enumerate(record.get("bylines", []), start=1):
+            where = f"bylines[{number}]"
+            if ("author" in row) == ("agency" in row):
+                self.problem(plan.label, where, "give an author or an agency, not both or neither.")
+                continue
+            author = self.resolve("authors", row.get("author"), plan, f"{where}.author")
+            agency = self.resolve("agencies", row.get("agency"), plan, f"{where}.agency")
+            person = author or agency
+            if person is not None and any(person is b[0] or person is b[1] for b in plan.bylines):
+                self.problem(plan.label, where, f"“{person}” is already in the byline.")
+            plan.bylines.append((author, agency, row.get("role", Byline.Role.AUTHOR)))
+        for number, row in enumerate(record.get("related_links", []), start=1):
+            where = f"related_links[{number}]"
+            url, title = row.get("url", ""), row.get("title", "")
+            if ("article" in row) == bool(url):
+                self.problem(plan.label, where, "give an article or a url, not both or neither.")
+                continue
+            target = self.resolve("articles", row.get("article"), plan, f"{where}.article")
+            if target is article:
+                self.problem(plan.label, f"{where}.article", "an article cannot link to itself.")
+            if url:
+                try:
+                    URLValidator(schemes=["http", "https"])(url)
+                except ValidationError:
+                    self.problem(plan.label, f"{where}.url", f"“{url}” is not a web address.")
+                if not title.strip():
+                    self.problem(plan.label, f"{where}.title", "an external link needs a title.")
+            plan.links.append((target, url, title))
+        plan.tags = sorted(set(record.get("tags", [])))
+        if not plan.is_new and (
+            _as_keys(plan.bylines) != self.existing_bylines[article.pk]
+            or _as_keys(plan.links) != self.existing_links[article.pk]
+            or set(plan.tags) != self.existing_tags[article.pk]
+        ):
+            plan.changed = True
+
+    def clean(self, plan):
+        """Model validation; relations and the image were checked above, keys are ours."""
+        exclude = {
+            "image",
+            "content_hash",
+            "section",
+            "lead_photo",
+            "portrait",
+            "source",
+            "external_id",
+        }
+        try:
+            plan.instance.full_clean(exclude=exclude, validate_unique=plan.is_new)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.problem(plan.label, "" if name == "__all__" else name, message)
+
+    # Writing
+
+    def write(self):
+        try:
+            with transaction.atomic():
+                for kind in KINDS:
+                    for plan in self.plans[kind]:
+                        self.save(plan)
+                for plan in self.plans["articles"]:
+                    if plan.changed:
+                        self.save_article_rows(plan)
+                if self.report.dry_run:
+                    raise _DryRunRollback
+        except BaseException:
+            self.remove_written_files()
+            raise
+
+    def save(self, plan):
+        if not plan.changed:
+            self.report.unchanged += 1
+            return
+        instance = plan.instance
+        if plan.kind == "photos" and instance.content_hash != plan.image_hash:
+            old_name = instance.image.name if not plan.is_new else ""
+            with plan.image_path.open("rb") as handle:
+                instance.image.save(plan.image_path.name, File(handle), save=False)
+            self.written_files.append(instance.image.name)
+            instance.content_hash = plan.image_hash
+            if old_name:
+                transaction.on_commit(lambda: default_storage.delete(old_name))
+        instance.save()
+        if plan.is_new:
+            self.report.created += 1
+        else:
+            self.report.updated += 1
+
+    def save_article_rows(self, plan):
+        article = plan.instance
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=article, position=position, author=author, agency=agency, role=role)
+            for position, (author, agency, role) in enumerate(plan.bylines)
+        )
+        article.related_links.all().delete()
+        RelatedLink.objects.bulk_create(
+            RelatedLink(article=article, position=position, target=target, url=url, title=title)
+            for position, (target, url, title) in enumerate(plan.links)
+        )
+        article.tags.set(plan.tags)
+
+    def remove_written_files(self):
+        for name in self.written_files:
+            default_storage.delete(name)
+        self.written_files = []
+
+
+def _as_keys(rows):
+    """Planned rows with model instances replaced by their primary keys, for comparison."""
+    return [tuple(getattr(value, "pk", value) for value in row) for row in rows]
+
+
+def _schema_message(error):
+    """A schema error as (missing field name or "", message for an editor)."""
+    validator, schema, instance = error.validator, error.schema, error.instance
+    if validator == "required":
+        missing = [name for name in error.validator_value if name not in instance]
+        return ", ".join(missing), "This field is required."
+    if validator == "additionalProperties":
+        unknown = sorted(set(instance) - set(schema.get("properties", {})))
+        return ", ".join(unknown), "unknown field (see docs/fixture-format.md)."
+    if validator == "type":
+        return "", f"expected {error.validator_value}, got {json.dumps(instance)[:60]}."
+    if validator == "pattern" and schema["pattern"] == r"\S":
+        return "", "This field cannot be blank."
+    if validator == "pattern":
+        return "", f"“{instance}” is not a slug (letters, numbers, hyphens and underscores)."
+    if validator == "minLength" and error.validator_value == 1:
+        return "", "This field cannot be blank."
+    if validator == "maxLength":
+        return "", f"at most {error.validator_value} characters (it has {len(instance)})."
+    if validator == "enum":
+        return "", "must be one of: " + ", ".join(map(str, error.validator_value)) + "."
+    return "", error.message

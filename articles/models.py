@@ -1,0 +1,635 @@
+"""
+The newsroom's content: sections, people and agencies, photos with their rights, and
+articles with ordered bylines and "Read more" links.
+
+"Published" has one definition, `published_q()`, used by `ArticleQuerySet.published()`
+and mirrored row-wise by `Article.is_published`.
+"""
+
+import hashlib
+import uuid
+from html import unescape
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+
+from articles import html
+from articles.validators import validate_photo_file
+
+
+class Section(models.Model):
+    name = models.CharField("name", max_length=80, unique=True)
+    slug = models.SlugField(
+        "slug", max_length=80, unique=True, help_text="Used in the web address."
+    )
+    description = models.TextField(
+        "description", blank=True, help_text="Shown at the top of the section page."
+    )
+    order = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Sections with lower numbers come first in menus and lists."
+    )
+    in_navigation = models.BooleanField(
+        "in navigation", default=True, help_text="Show this section in the site's main menu."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "section"
+        verbose_name_plural = "sections"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A person who writes or reports for the newsroom."""
+
+    name = models.CharField("name", max_length=120, help_text="As printed in the byline.")
+    slug = models.SlugField(
+        "slug", max_length=120, unique=True, help_text="Used in the author page's address."
+    )
+    job_title = models.CharField(
+        "job title", max_length=120, blank=True, help_text="Example: Europe correspondent."
+    )
+    bio = models.TextField("short biography", blank=True, help_text="Plain text, a few sentences.")
+    portrait = models.ForeignKey(
+        "Photo",
+        verbose_name="portrait",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "author"
+        verbose_name_plural = "authors"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author-detail", kwargs={"slug": self.slug})
+
+
+class Agency(models.Model):
+    """A wire service or partner that supplies stories and photos."""
+
+    name = models.CharField(
+        "name", max_length=120, unique=True, help_text="Full name. Example: The Associated Press."
+    )
+    short_name = models.CharField(
+        "short name", max_length=30, help_text="As printed in bylines. Example: AP."
+    )
+    slug = models.SlugField("slug", max_length=80, unique=True)
+    website = models.URLField("website", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "agency"
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+def photo_upload_to(instance, filename):
+    """Store uploads under a random name: the editor's file name never reaches the file system."""
+    suffix = PurePath(filename).suffix.lower()[:6]
+    now = timezone.now()
+    return f"photos/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Photo(models.Model):
+    """An image asset together with what belongs to the picture: description and rights."""
+
+    image = models.ImageField(
+        "image",
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+        validators=[validate_photo_file],
+        help_text="JPEG, PNG or WebP.",
+    )
+    width = models.PositiveIntegerField("width", editable=False, default=0)
+    height = models.PositiveIntegerField("height", editable=False, default=0)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it. "
+        "Example: NATO Secretary General Mark Rutte at a lectern in Kyiv.",
+    )
+    caption = models.TextField(
+        "default caption",
+        blank=True,
+        help_text="Shown under the photo unless an article gives its own caption.",
+    )
+    creator = models.CharField(
+        "photographer", max_length=200, blank=True, help_text="Example: Evgeniy Maloletka."
+    )
+    credit_line = models.CharField(
+        "credit line",
+        max_length=300,
+        blank=True,
+        help_text="Printed under the photo exactly as the supplier requires. "
+        "Example: Copyright Evgeniy Maloletka/Copyright 2024 The AP. All rights reserved",
+    )
+    copyright_notice = models.CharField(
+        "copyright notice",
+        max_length=300,
+        blank=True,
+        help_text="Example: Copyright 2024 The AP. All rights reserved",
+    )
+    source = models.ForeignKey(
+        Agency,
+        verbose_name="source agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    taken_at = models.DateTimeField("date taken", null=True, blank=True)
+    external_id = models.CharField(
+        "external ID",
+        max_length=120,
+        blank=True,
+        help_text="The supplier's or importer's stable identifier for this photo.",
+    )
+    content_hash = models.CharField(
+        "content hash", max_length=64, editable=False, db_index=True, default=""
+    )
+    focal_point_x = models.FloatField(
+        "focal point (x)",
+        null=True,
+        blank=True,
+        help_text="Horizontal position of the subject, 0 (left) to 1 (right). Crops keep it.",
+    )
+    focal_point_y = models.FloatField(
+        "focal point (y)",
+        null=True,
+        blank=True,
+        help_text="Vertical position of the subject, 0 (top) to 1 (bottom).",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="uploaded by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "photo"
+        verbose_name_plural = "photos"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="photo_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(focal_point_x__isnull=True) | Q(focal_point_x__gte=0, focal_point_x__lte=1)
+                )
+                & (Q(focal_point_y__isnull=True) | Q(focal_point_y__gte=0, focal_point_y__lte=1)),
+                name="photo_focal_point_in_image",
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption[:80] or self.alt_text[:80]
+
+    def save(self, *args, **kwargs):
+        if self.image and (not self.content_hash or not self.image._committed):
+            self.content_hash = file_sha256(self.image)
+        super().save(*args, **kwargs)
+
+    @property
+    def credit(self):
+        """The credit printed under the photo: the credit line, else photographer and rights."""
+        if self.credit_line:
+            return self.credit_line
+        return " / ".join(part for part in (self.creator, self.copyright_notice) if part)
+
+
+def file_sha256(file):
+    """Return the SHA-256 hex digest of a file's content, read in chunks."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def published_q(prefix=""):
+    """The one definition of "published": status published and publish time not in the future."""
+    return Q(
+        **{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}publish_at__lte": timezone.now()}
+    )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, with a publish time that has come."""
+        return self.filter(published_q())
+
+    def in_section(self, section):
+        """Articles filed in the given section."""
+        return self.filter(section=section)
+
+    def latest_first(self):
+        """Newest publish time first."""
+        return self.order_by("-publish_at", "-pk")
+
+    def for_listing(self):
+        """What a card shows: section, lead photo and bylines, in a fixed number of queries."""
+        return self.select_related("section", "lead_photo").prefetch_related(bylines_prefetch())
+
+    def for_detail(self):
+        """What the article page shows: a listing plus tags and "Read more" links."""
+        return (
+            self.for_listing()
+            .select_related("lead_photo__source")
+            .prefetch_related("tags", related_links_prefetch())
+        )
+
+
+def bylines_prefetch():
+    """Ordered bylines with their authors and agencies."""
+    return Prefetch(
+        "bylines",
+        queryset=Byline.objects.select_related("author", "agency").order_by("position", "pk"),
+    )
+
+
+def related_links_prefetch():
+    """Ordered "Read more" links, leaving out internal links readers may not see."""
+    queryset = (
+        RelatedLink.objects.filter(Q(target__isnull=True) | published_q("target__"))
+        .select_related("target")
+        .order_by("position", "pk")
+    )
+    return Prefetch("related_links", queryset=queryset)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField("headline", max_length=200)
+    slug = models.SlugField(
+        "slug",
+        max_length=200,
+        unique=True,
+        help_text="The article's web address. Changing it after publication keeps the old "
+        "address working through a redirect.",
+    )
+    standfirst = models.TextField(
+        "standfirst",
+        blank=True,
+        help_text="One or two sentences under the headline that sum the story up.",
+    )
+    body = models.TextField(
+        "body",
+        blank=True,
+        help_text="Paragraphs, sub-headings (h2, h3), quotes, lists, links and emphasis. "
+        "Anything else is removed when saved.",
+    )
+    section = models.ForeignKey(
+        Section, verbose_name="section", on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager("tags", blank=True, help_text="A comma-separated list of tags.")
+    status = models.CharField(
+        "status", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When a published article goes live. A future time schedules it.",
+    )
+    first_published_at = models.DateTimeField(
+        "first published",
+        null=True,
+        blank=True,
+        help_text="Shown to readers as the publication time. Set on first publication.",
+    )
+    last_updated_at = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Shown to readers as “Updated” when later than the publication time. "
+        "Set it when a change matters to readers.",
+    )
+    lead_photo = models.ForeignKey(
+        Photo,
+        verbose_name="lead photo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_articles",
+    )
+    lead_photo_caption = models.TextField(
+        "lead photo caption",
+        blank=True,
+        help_text="Replaces the photo's default caption in this article only.",
+    )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="Replaces the headline in search results and the browser tab. "
+        "Up to about 60 characters.",
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=200,
+        blank=True,
+        help_text="Replaces the standfirst in search results. Up to about 160 characters.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    modified_at = models.DateTimeField("modified", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        verbose_name = "article"
+        verbose_name_plural = "articles"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="article_published_has_publish_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = html.sanitize(self.body)
+        # The first publication time follows the publish time until the article has gone live.
+        if self.status == self.Status.PUBLISHED and (
+            self.first_published_at is None or self.first_published_at > timezone.now()
+        ):
+            self.first_published_at = self.publish_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.PUBLISHED:
+            if not self.headline.strip():
+                errors["headline"] = "A published article needs a headline."
+            if self.publish_at is None:
+                errors["publish_at"] = "A published article needs a publish time."
+            if self.lead_photo_id and not self.lead_photo.alt_text.strip():
+                errors["lead_photo"] = (
+                    "The lead photo has no alt text. Add it on the photo before publishing."
+                )
+        if (
+            self.first_published_at
+            and self.last_updated_at
+            and self.last_updated_at < self.first_published_at
+        ):
+            errors["last_updated_at"] = "The update time cannot be before the first publication."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self):
+        """Whether readers may see this article; agrees with `ArticleQuerySet.published()`."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def published_at(self):
+        """The publication time readers see."""
+        return self.first_published_at or self.publish_at
+
+    @property
+    def updated_at(self):
+        """The "Updated" time readers see, or None when there was no later update."""
+        published = self.published_at
+        if self.last_updated_at and published and self.last_updated_at > published:
+            return self.last_updated_at
+        return None
+
+    @property
+    def lead_caption(self):
+        if self.lead_photo_id is None:
+            return ""
+        return self.lead_photo_caption or self.lead_photo.caption
+
+    @property
+    def title_for_search(self):
+        return self.seo_title or self.headline
+
+    @property
+    def description_for_search(self):
+        """SEO description, else standfirst, else the start of the first paragraph."""
+        if self.seo_description or self.standfirst:
+            return self.seo_description or self.standfirst
+        first = next((block for block in self.body_blocks if block.tag == "p"), None)
+        return Truncator(unescape(strip_tags(first.html))).chars(160) if first else ""
+
+    @cached_property
+    def byline(self):
+        """Bylines grouped for display: ("By", [...]), then ("with", [...]) if any."""
+        groups = {role: [] for role in Byline.Role}
+        for byline in self.bylines.all():
+            groups[Byline.Role(byline.role)].append(byline)
+        return [(role.label, groups[role]) for role in Byline.Role if groups[role]]
+
+    @cached_property
+    def body_blocks(self):
+        """The body as top-level blocks, with the advertisement slot marked after one of them."""
+        return html.blocks_with_ad_slot(
+            self.body, after_paragraph=settings.NEWSROOM_AD_SLOT_AFTER_PARAGRAPH
+        )
+
+
+class Byline(models.Model):
+    """One name in an article's byline: an author or an agency, in order, with a role."""
+
+    class Role(models.TextChoices):
+        # The label is the word that introduces the group in the printed byline.
+        AUTHOR = "author", "By"
+        CONTRIBUTOR = "contributor", "with"
+
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField("position", default=0)
+    author = models.ForeignKey(
+        Author,
+        verbose_name="author",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bylines",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name="agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bylines",
+    )
+    role = models.CharField(
+        "role",
+        max_length=12,
+        choices=Role.choices,
+        default=Role.AUTHOR,
+        help_text="“By” names the writers; “with” names contributors, "
+        "as in “By Angela Skujins with AP”.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "byline"
+        verbose_name_plural = "bylines"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author__isnull=False, agency__isnull=True)
+                | Q(author__isnull=True, agency__isnull=False),
+                name="byline_author_xor_agency",
+                violation_error_message="Choose an author or an agency, not both.",
+            ),
+            models.UniqueConstraint(fields=["article", "position"], name="byline_position_unique"),
+            models.UniqueConstraint(
+                fields=["article", "author"],
+                condition=Q(author__isnull=False),
+                name="byline_author_once",
+                violation_error_message="This author is already in the byline.",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "agency"],
+                condition=Q(agency__isnull=False),
+                name="byline_agency_once",
+                violation_error_message="This agency is already in the byline.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.author or self.agency or "")
+
+    @property
+    def name(self):
+        if self.author_id:
+            return self.author.name
+        return self.agency.short_name or self.agency.name
+
+    @property
+    def url(self):
+        return self.author.get_absolute_url() if self.author_id else ""
+
+
+class RelatedLink(models.Model):
+    """One "Read more" item: another article of ours, or an external page with a title."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="related_links"
+    )
+    position = models.PositiveSmallIntegerField("position", default=0)
+    target = models.ForeignKey(
+        Article,
+        verbose_name="article linked to",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="linked_from",
+    )
+    url = models.URLField(
+        "external address",
+        max_length=500,
+        blank=True,
+        help_text="For a page outside this site; leave empty when linking to an article.",
+    )
+    title = models.CharField(
+        "title",
+        max_length=200,
+        blank=True,
+        help_text="Required for an external address; for an article, replaces its headline.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "related link"
+        verbose_name_plural = "related links"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target__isnull=False) & Q(url=""))
+                | (Q(target__isnull=True) & ~Q(url="") & ~Q(title="")),
+                name="related_link_article_xor_url",
+                violation_error_message="Link to an article, or give an external address "
+                "with a title, not both.",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "position"], name="related_link_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def clean(self):
+        if self.target_id and self.url:
+            raise ValidationError("Link to an article or to an external address, not both.")
+        if not self.target_id:
+            if not self.url:
+                raise ValidationError(
+                    {"url": "An external link needs an address (or choose an article)."}
+                )
+            if not self.title.strip():
+                raise ValidationError({"title": "An external link needs a title."})
+        if self.target_id and self.target_id == self.article_id:
+            raise ValidationError({"target": "An article cannot link to itself."})
+
+    @property
+    def display_title(self):
+        if self.title:
+            return self.title
+        return self.target.headline if self.target_id else self.url
+
+    @property
+    def href(self):
+        return self.target.get_absolute_url() if self.target_id else self.url

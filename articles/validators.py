@@ -1,0 +1,69 @@
+"""Validation of uploaded and imported photo files: by their content, never their name."""
+
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+
+
+def validate_photo_file(file):
+    """
+    Accept a JPEG, PNG or WebP image within the configured byte and pixel limits that decodes
+    completely; raise ValidationError with a message an editor can act on otherwise.
+    """
+    max_bytes = settings.NEWSROOM_PHOTO_MAX_BYTES
+    if file.size is not None and file.size > max_bytes:
+        raise ValidationError(
+            "The file is %(size)s; the limit is %(limit)s.",
+            code="file_too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
+        )
+    position = file.tell() if hasattr(file, "tell") else None
+    try:
+        file.seek(0)
+        _check_image(file)
+    finally:
+        if position is not None:
+            file.seek(position)
+
+
+def _check_image(file):
+    max_pixels = settings.NEWSROOM_PHOTO_MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns before it refuses; the limit below is ours, so its warning is noise.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if image.format not in ACCEPTED_FORMATS:
+                    raise ValidationError(
+                        "This is a %(format)s image; upload a JPEG, PNG or WebP file.",
+                        code="unsupported_format",
+                        params={"format": image.format or "unknown"},
+                    )
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        "The image is %(width)s × %(height)s pixels, more than the limit of "
+                        "%(limit)s million pixels.",
+                        code="too_many_pixels",
+                        params={
+                            "width": width,
+                            "height": height,
+                            "limit": f"{max_pixels / 1_000_000:g}",
+                        },
+                    )
+                # Decode every pixel: a damaged file fails here, not on a reader's page.
+                image.load()
+    except Image.DecompressionBombError as error:
+        raise ValidationError(
+            "The image has too many pixels to be processed safely.", code="too_many_pixels"
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "The file is not a readable image, or it is damaged or incomplete.",
+            code="invalid_image",
+        ) from error

@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+
+HOME_ARTICLE_COUNT = 40
+HOME_ARTICLES_PER_SECTION = 4
+
+
+class PublishedArticlesMixin:
+    """Lists start from published articles, newest first, ready for cards, paginated."""
+
+    paginate_by = settings.NEWSROOM_ARTICLES_PER_PAGE
+
+    def get_articles(self):
+        return Article.objects.published().for_listing().latest_first()
+
+
+class HomeView(PublishedArticlesMixin, TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        articles = list(self.get_articles()[:HOME_ARTICLE_COUNT])
+        lead, rest = (articles[0], articles[1:]) if articles else (None, [])
+        by_section = {}
+        for article in rest:
+            by_section.setdefault(article.section, []).append(article)
+        rails = [
+            (section, section_articles[:HOME_ARTICLES_PER_SECTION])
+            for section, section_articles in sorted(
+                by_section.items(), key=lambda item: (item[0].order, item[0].name)
+            )
+        ]
+        return super().get_context_data(lead=lead, rails=rails, **kwargs)
+
+
+class SectionDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return self.get_articles().in_section(self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            section=self.section, current_section=self.section, **kwargs
+        )
+
+
+class AuthorDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            Author.objects.select_related("portrait"), slug=self.kwargs["slug"]
+        )
+        return self.get_articles().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class TagDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/tag_detail.html"
+    # A tag used only on unpublished articles is not public: its name could give a story away.
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return self.get_articles().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    """The article page; staff also see unpublished articles, as a never-cached preview."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not article.is_published and not self.may_preview():
+            raise Http404("No published article at this address.")
+        return article
+
+    def may_preview(self):
+        user = self.request.user
+        return user.is_active and user.is_staff and user.has_perm("articles.view_article")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=not self.object.is_published, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

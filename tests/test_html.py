@@ -1,0 +1,86 @@
+import pytest
+
+from articles import html
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ("<p>Hi</p><script>alert(1)</script>", "<p>Hi</p>"),
+        ('<p onclick="steal()">Hi</p>', "<p>Hi</p>"),
+        ('<p><a href="javascript:alert(1)">x</a></p>', "<p><a>x</a></p>"),
+        (
+            '<p><a href="https://example.org/" target="_blank">x</a></p>',
+            '<p><a href="https://example.org/">x</a></p>',
+        ),
+        ("<p>a<img src=x onerror=alert(1)>b</p>", "<p>ab</p>"),
+        ("<style>p{color:red}</style><p>Hi</p>", "<p>Hi</p>"),
+        ("<iframe src='https://example.org'></iframe><p>Hi</p>", "<p>Hi</p>"),
+        ("<div><p>Nested</p></div>", "<p>Nested</p>"),
+        ("<h1>Too big</h1>", "<p>Too big</p>"),
+        ("<p>Unclosed <em>emphasis</p>", "<p>Unclosed <em>emphasis</em></p>"),
+        ("<!-- note --><p>Hi</p>", "<p>Hi</p>"),
+    ],
+)
+def test_sanitize_removes_what_articles_may_not_hold(dirty, clean):
+    assert html.sanitize(dirty) == clean
+
+
+def test_sanitize_keeps_the_allowed_elements():
+    body = (
+        "<h2>Sub</h2>\n<h3>Smaller</h3>\n<p><strong>B</strong> <em>I</em> "
+        '<a href="https://example.org/" title="T">link</a></p>\n'
+        "<blockquote><p>Quote</p></blockquote>\n<ul><li>One</li></ul>\n<ol><li>Two</li></ol>"
+    )
+    assert html.sanitize(body) == body
+
+
+def test_sanitize_turns_loose_text_into_paragraphs():
+    assert html.sanitize("First line\n\nSecond <em>line</em>\n<h2>Head</h2>tail") == (
+        "<p>First line</p>\n<p>Second <em>line</em></p>\n<h2>Head</h2>\n<p>tail</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["<p>a</p><p>b</p>", "loose &amp; text", "<ul><li>x</li></ul>", "<p>x</p><script>y</script>"],
+)
+def test_sanitize_is_idempotent(value):
+    once = html.sanitize(value)
+    assert html.sanitize(once) == once
+
+
+def test_disallowed_tags_lists_what_sanitize_removes():
+    assert html.disallowed_tags("<p>ok</p><script></script><IMG src=x><div></div>") == [
+        "div",
+        "img",
+        "script",
+    ]
+
+
+def test_split_blocks_returns_top_level_elements_with_their_markup():
+    body = '<h2>Head</h2>\n<p>One &amp; <a href="https://example.org/">two</a></p>\n<ul><li>x</li></ul>'
+    assert html.split_blocks(body) == [
+        ("h2", "<h2>Head</h2>"),
+        ("p", '<p>One &amp; <a href="https://example.org/">two</a></p>'),
+        ("ul", "<ul><li>x</li></ul>"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "after", "slot_after"),
+    [
+        ("<p>1</p><p>2</p><p>3</p>", 1, "<p>1</p>"),
+        ("<p>1</p><p>2</p><p>3</p>", 2, "<p>2</p>"),
+        # Never before a heading or a list: the slot waits for two paragraphs in a row.
+        ("<p>1</p><h2>H</h2><p>2</p><ul><li>x</li></ul><p>3</p><p>4</p>", 1, "<p>3</p>"),
+        ("<p>1</p><p>2</p>", 0, None),
+        ("<p>only one</p>", 1, None),
+        ("<p>1</p><blockquote><p>q</p></blockquote>", 1, None),
+    ],
+)
+def test_ad_slot_stands_between_two_paragraphs(body, after, slot_after):
+    blocks = html.blocks_with_ad_slot(body, after_paragraph=after)
+    marked = [block.html for block in blocks if block.ad_slot_after]
+    assert marked == ([slot_after] if slot_after else [])
+    assert "".join(block.html for block in blocks) == body

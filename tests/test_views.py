@@ -1,0 +1,285 @@
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Byline, RelatedLink
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text(element):
+    return " ".join(element.get_text().split())
+
+
+HIDDEN_STATES = {
+    "draft": {"status": Article.Status.DRAFT, "publish_at": None},
+    "in review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "unpublished": {
+        "status": Article.Status.UNPUBLISHED,
+        "publish_at": timezone.now() - timedelta(days=1),
+    },
+    "scheduled": {
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() + timedelta(hours=1),
+    },
+}
+
+
+@pytest.fixture
+def article():
+    author = factories.AuthorFactory(name="Angela Skujins", slug="angela-skujins")
+    photo = factories.PhotoFactory(caption="A caption.", credit_line="Credit Line")
+    article = factories.ArticleFactory(
+        headline="A visible story", lead_photo=photo, tags=["Ukraine"]
+    )
+    Byline.objects.create(article=article, author=author, position=0)
+    return article
+
+
+def test_article_page_shows_the_story(client, article):
+    response = client.get(article.get_absolute_url())
+
+    page = soup(response)
+    assert response.status_code == 200
+    assert text(page.h1) == "A visible story"
+    figure = page.select_one("article figure")
+    assert figure.img["alt"] == article.lead_photo.alt_text
+    assert figure.img.get("loading") is None  # the lead image is never lazy
+    assert text(figure.figcaption) == "A caption. Credit Line"
+    assert text(page.select_one(".byline")) == "By Angela Skujins"
+    assert page.select_one(".dates time")["datetime"] == article.published_at.isoformat()
+    assert [text(a) for a in page.select(".tags a")] == ["Ukraine"]
+    assert page.select_one(".ad-slot .ad-label").get_text() == "Advertisement"
+    assert page.find("link", rel="canonical")["href"].endswith(article.get_absolute_url())
+
+
+def test_ad_slot_stands_between_body_paragraphs(client, article):
+    page = soup(client.get(article.get_absolute_url()))
+
+    slot = page.select_one(".article-body .ad-slot")
+
+    assert slot.find_previous_sibling().name == "p"
+    assert slot.find_next_sibling().name == "p"
+
+
+def test_article_page_shows_updated_time_only_when_later(client, article):
+    url = article.get_absolute_url()
+    assert "Updated" not in text(soup(client.get(url)).select_one(".dates"))
+
+    article.last_updated_at = timezone.now()
+    article.save()
+
+    times = soup(client.get(url)).select(".dates time")
+    assert [t["datetime"] for t in times] == [
+        article.published_at.isoformat(),
+        article.last_updated_at.isoformat(),
+    ]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["home", "section-detail", "author-detail", "tag-detail", "article-detail"]
+)
+def test_every_page_type_renders_for_readers(client, article, url_name):
+    kwargs = {
+        "home": {},
+        "section-detail": {"slug": article.section.slug},
+        "author-detail": {"slug": "angela-skujins"},
+        "tag-detail": {"slug": "ukraine"},
+        "article-detail": {"slug": article.slug},
+    }[url_name]
+
+    response = client.get(reverse(f"articles:{url_name}", kwargs=kwargs))
+
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.html["lang"]
+    assert page.select_one("a.skip-link")["href"] == "#content"
+    assert "A visible story" in text(page.main)
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_unpublished_article_is_hidden_from_readers_everywhere(client, article, state):
+    hidden = factories.ArticleFactory(
+        headline="Secret story", slug="secret", tags=["Ukraine"], **HIDDEN_STATES[state]
+    )
+    Byline.objects.create(article=hidden, author=article.bylines.get().author, position=0)
+    RelatedLink.objects.create(article=article, target=hidden, position=0)
+    # The data that could leak is there: the same lists show the published story.
+    pages = [
+        reverse("articles:home"),
+        article.section.get_absolute_url(),
+        reverse("articles:author-detail", kwargs={"slug": "angela-skujins"}),
+        reverse("articles:tag-detail", kwargs={"slug": "ukraine"}),
+        article.get_absolute_url(),
+    ]
+
+    for url in pages:
+        response = client.get(url)
+        assert "A visible story" in response.content.decode(), url
+        assert "Secret story" not in response.content.decode(), url
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_tag_used_only_on_unpublished_articles_is_not_public(client):
+    factories.ArticleFactory(draft=True, tags=["Embargoed merger"])
+
+    assert (
+        client.get(reverse("articles:tag-detail", kwargs={"slug": "embargoed-merger"})).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_staff_preview_unpublished_article_never_cached(editor_client, state):
+    hidden = factories.ArticleFactory(headline="Work in progress", **HIDDEN_STATES[state])
+
+    response = editor_client.get(hidden.get_absolute_url())
+
+    assert response.status_code == 200
+    page = soup(response)
+    assert text(page.h1) == "Work in progress"
+    assert "Preview" in text(page.select_one(".preview-banner"))
+    assert "no-cache" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_staff_without_article_permission_cannot_preview(client):
+    hidden = factories.ArticleFactory(draft=True)
+    client.force_login(factories.UserFactory(is_staff=True))
+
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_published_article_is_not_marked_as_preview_for_staff(editor_client, article):
+    response = editor_client.get(article.get_absolute_url())
+
+    assert soup(response).select_one(".preview-banner") is None
+    assert "X-Robots-Tag" not in response
+
+
+def test_related_links_show_articles_and_external_pages_in_order(client, article):
+    other = factories.ArticleFactory(headline="Other story")
+    RelatedLink.objects.create(
+        article=article, url="https://example.org/report", title="External report", position=2
+    )
+    RelatedLink.objects.create(article=article, target=other, position=1)
+
+    links = soup(client.get(article.get_absolute_url())).select(".related li a")
+
+    assert [(text(a), a["href"]) for a in links] == [
+        ("Other story", other.get_absolute_url()),
+        ("External report", "https://example.org/report"),
+    ]
+
+
+def test_home_groups_latest_stories_by_section(client):
+    world = factories.SectionFactory(name="World", slug="world", order=1)
+    business = factories.SectionFactory(name="Business", slug="business", order=2)
+    now = timezone.now()
+    factories.ArticleFactory(
+        headline="Lead", section=business, publish_at=now - timedelta(minutes=1)
+    )
+    factories.ArticleFactory(
+        headline="Markets", section=business, publish_at=now - timedelta(hours=2)
+    )
+    factories.ArticleFactory(headline="Summit", section=world, publish_at=now - timedelta(hours=3))
+
+    page = soup(client.get("/"))
+
+    assert text(page.select_one(".lead-story h2")) == "Lead"
+    rails = [
+        (text(rail.h2), [text(h) for h in rail.select(".card-headline")])
+        for rail in page.select(".rail")
+    ]
+    assert rails == [("World", ["Summit"]), ("Business", ["Markets"])]
+
+
+def test_section_list_is_paginated(client, settings):
+    section = factories.SectionFactory(slug="world", name="World")
+    factories.ArticleFactory.create_batch(25, section=section)
+
+    first = soup(client.get(section.get_absolute_url()))
+    second = client.get(section.get_absolute_url() + "?page=2")
+
+    assert len(first.select(".card")) == 20
+    assert len(soup(second).select(".card")) == 5
+    assert first.select_one('a[rel="next"]')["href"] == "?page=2"
+    assert client.get(section.get_absolute_url() + "?page=9").status_code == 404
+
+
+def test_missing_page_is_friendly(client):
+    response = client.get("/articles/no-such-story/")
+
+    assert response.status_code == 404
+    assert text(soup(response).h1) == "We can’t find that page"
+
+
+def test_server_error_page_renders_without_a_request():
+    page = BeautifulSoup(render_to_string("500.html"), "html.parser")
+
+    assert text(page.h1) == "Sorry, something went wrong on our side"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_article_page_queries_do_not_grow_with_related_items(
+    client, django_assert_num_queries, count
+):
+    article = factories.ArticleFactory(lead_photo=factories.PhotoFactory())
+    for position in range(count):
+        factories.BylineFactory(article=article, position=position)
+        factories.BylineFactory(
+            article=article, author=None, agency=factories.AgencyFactory(), position=10 + position
+        )
+        factories.RelatedLinkFactory(article=article, position=position)
+        article.tags.add(f"tag {position}")
+    # article, bylines, tags, related links, navigation sections
+    with django_assert_num_queries(5):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_home_page_queries_do_not_grow_with_stories(client, django_assert_num_queries, count):
+    for index in range(count):
+        section = factories.SectionFactory(slug=f"s{index}", name=f"S{index}")
+        for _ in range(count):
+            article = factories.ArticleFactory(section=section, lead_photo=factories.PhotoFactory())
+            factories.BylineFactory(article=article)
+            factories.BylineFactory(article=article)
+    # articles (with sections and photos), bylines, navigation sections
+    with django_assert_num_queries(3):
+        response = client.get("/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize("page", ["section", "author", "tag"])
+def test_list_page_queries_do_not_grow_with_stories(client, django_assert_num_queries, count, page):
+    section = factories.SectionFactory(slug="world", name="World")
+    author = factories.AuthorFactory(slug="writer")
+    for _ in range(count):
+        article = factories.ArticleFactory(
+            section=section, tags=["nato"], lead_photo=factories.PhotoFactory()
+        )
+        factories.BylineFactory(article=article, author=author)
+        factories.BylineFactory(article=article)
+    url = {
+        "section": section.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "tag": reverse("articles:tag-detail", kwargs={"slug": "nato"}),
+    }[page]
+    # object, count, page of articles, bylines, navigation sections; the tag page also asks
+    # whether any published article has the tag before it shows it.
+    with django_assert_num_queries(6 if page == "tag" else 5):
+        response = client.get(url)
+    assert response.status_code == 200
