@@ -431,9 +431,14 @@ class _FileImport:
         try:
             plan.instance.full_clean(exclude=exclude, validate_unique=plan.is_new)
         except ValidationError as error:
+            reported = {(p.record, p.field) for p in self.report.problems}
             for name, messages in error.message_dict.items():
+                name = "" if name == "__all__" else name
+                # A field already reported (an unreadable date, say) is not reported twice.
+                if (plan.label, name) in reported:
+                    continue
                 for message in messages:
-                    self.problem(plan.label, "" if name == "__all__" else name, message)
+                    self.problem(plan.label, name, message)
 
     # Writing
 

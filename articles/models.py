@@ -23,7 +23,22 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import html
+from articles.forms import HttpsURLFormField, PhotoFileField
 from articles.validators import validate_photo_file
+
+
+class URLField(models.URLField):
+    """A URL field whose form takes an address typed without a scheme as https://."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": HttpsURLFormField, **kwargs})
+
+
+class PhotoImageField(models.ImageField):
+    """An image field whose form applies the photo rules before Pillow's generic check."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PhotoFileField, **kwargs})
 
 
 class Section(models.Model):
@@ -95,7 +110,7 @@ class Agency(models.Model):
         "short name", max_length=30, help_text="As printed in bylines. Example: AP."
     )
     slug = models.SlugField("slug", max_length=80, unique=True)
-    website = models.URLField("website", blank=True)
+    website = URLField("website", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -116,7 +131,7 @@ def photo_upload_to(instance, filename):
 class Photo(models.Model):
     """An image asset together with what belongs to the picture: description and rights."""
 
-    image = models.ImageField(
+    image = PhotoImageField(
         "image",
         upload_to=photo_upload_to,
         width_field="width",
@@ -578,7 +593,7 @@ class RelatedLink(models.Model):
         blank=True,
         related_name="linked_from",
     )
-    url = models.URLField(
+    url = URLField(
         "external address",
         max_length=500,
         blank=True,

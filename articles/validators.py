@@ -60,7 +60,9 @@ def _check_image(file):
                 image.load()
     except Image.DecompressionBombError as error:
         raise ValidationError(
-            "The image has too many pixels to be processed safely.", code="too_many_pixels"
+            "The image has more pixels than the limit of %(limit)s million pixels.",
+            code="too_many_pixels",
+            params={"limit": f"{max_pixels / 1_000_000:g}"},
         ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(

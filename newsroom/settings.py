@@ -14,8 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A .env file beside manage.py is read when present; the real environment wins over it.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A .env file beside manage.py (or at ENV_FILE) is read when present; the real environment
+# wins over it.
+environ.Env.read_env(env.path("ENV_FILE", default=BASE_DIR / ".env"), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 

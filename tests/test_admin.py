@@ -1,0 +1,411 @@
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.redirects.models import Redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Byline, Photo, RelatedLink
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def inline_data(prefix, rows, initial=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def article_form(section, *, bylines=(), links=(), byline_initial=0, link_initial=0, **fields):
+    now = timezone.now() - timedelta(minutes=5)
+    data = {
+        "headline": "Ukraine will join NATO 'in the future'",
+        "slug": "ukraine-nato",
+        "standfirst": "Summary",
+        "body": "<p>One</p><script>x</script><p>Two</p>",
+        "section": str(section.pk),
+        "tags": "NATO, Ukraine",
+        "lead_photo": "",
+        "lead_photo_caption": "",
+        "status": "published",
+        "publish_at_0": now.strftime("%Y-%m-%d"),
+        "publish_at_1": now.strftime("%H:%M:%S"),
+        "last_updated_at_0": "",
+        "last_updated_at_1": "",
+        "seo_title": "",
+        "seo_description": "",
+        **fields,
+    }
+    data.update(inline_data("bylines", bylines, byline_initial))
+    data.update(inline_data("related_links", links, link_initial))
+    return data
+
+
+def errors(response):
+    page = BeautifulSoup(response.content, "html.parser")
+    return [" ".join(e.get_text().split()) for e in page.select(".errorlist li, .errornote")]
+
+
+def test_add_and_change_pages_load_with_inlines(editor_client):
+    article = factories.ArticleFactory()
+    factories.BylineFactory(article=article)
+
+    for url in (ADD_URL, change_url(article)):
+        response = editor_client.get(url)
+        page = BeautifulSoup(response.content, "html.parser")
+        assert response.status_code == 200
+        assert page.select_one("#id_bylines-TOTAL_FORMS")
+        assert page.select_one("#id_related_links-TOTAL_FORMS")
+        assert (
+            page.select_one("select#id_bylines-0-author")["data-ajax--url"]
+            == "/admin/autocomplete/"
+        )
+
+
+def test_editor_adds_article_with_bylines_and_related_links(editor_client):
+    section = factories.SectionFactory()
+    author, agency = (
+        factories.AuthorFactory(name="Angela Skujins"),
+        factories.AgencyFactory(short_name="AP"),
+    )
+    other = factories.ArticleFactory(headline="Other story")
+
+    response = editor_client.post(
+        ADD_URL,
+        article_form(
+            section,
+            bylines=[
+                {"position": "2", "agency": agency.pk, "role": "contributor"},
+                {"position": "1", "author": author.pk, "role": "author"},
+            ],
+            links=[
+                {"position": "", "url": "https://example.org/x", "title": "External"},
+                {"position": "0", "target": other.pk},
+            ],
+        ),
+    )
+
+    assert response.status_code == 302, errors(response)
+    article = Article.objects.for_detail().get(slug="ukraine-nato")
+    assert article.body == "<p>One</p>\n<p>Two</p>"
+    assert [(b.position, b.name, b.role) for b in article.bylines.all()] == [
+        (0, "Angela Skujins", "author"),
+        (1, "AP", "contributor"),
+    ]
+    assert [(link.position, link.display_title) for link in article.related_links.all()] == [
+        (0, "Other story"),
+        (1, "External"),
+    ]
+    assert sorted(t.name for t in article.tags.all()) == ["NATO", "Ukraine"]
+    assert article.first_published_at == article.publish_at
+
+
+def test_editor_reorders_bylines_by_swapping_positions(editor_client):
+    article = factories.ArticleFactory(slug="ukraine-nato")
+    first = factories.BylineFactory(article=article, position=0, author__name="First")
+    second = factories.BylineFactory(article=article, position=1, author__name="Second")
+
+    response = editor_client.post(
+        change_url(article),
+        article_form(
+            article.section,
+            bylines=[
+                {
+                    "id": first.pk,
+                    "article": article.pk,
+                    "position": "1",
+                    "author": first.author_id,
+                    "role": "author",
+                },
+                {
+                    "id": second.pk,
+                    "article": article.pk,
+                    "position": "0",
+                    "author": second.author_id,
+                    "role": "author",
+                },
+            ],
+            byline_initial=2,
+        ),
+    )
+
+    assert response.status_code == 302, errors(response)
+    assert [b.name for b in article.bylines.order_by("position")] == ["Second", "First"]
+    assert set(article.bylines.values_list("pk", flat=True)) == {first.pk, second.pk}
+
+
+def test_editor_deletes_a_related_link(editor_client):
+    article = factories.ArticleFactory(slug="ukraine-nato")
+    kept, removed = (
+        factories.RelatedLinkFactory(article=article),
+        factories.RelatedLinkFactory(article=article),
+    )
+
+    response = editor_client.post(
+        change_url(article),
+        article_form(
+            article.section,
+            links=[
+                {"id": kept.pk, "article": article.pk, "position": "0", "target": kept.target_id},
+                {
+                    "id": removed.pk,
+                    "article": article.pk,
+                    "position": "1",
+                    "target": removed.target_id,
+                    "DELETE": "on",
+                },
+            ],
+            link_initial=2,
+        ),
+    )
+
+    assert response.status_code == 302, errors(response)
+    assert list(article.related_links.all()) == [kept]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"links": [{"position": "0", "title": "No address"}]},
+            "An external link needs an address (or choose an article).",
+        ),
+        (
+            {"links": [{"position": "0", "url": "https://example.org/"}]},
+            "An external link needs a title.",
+        ),
+        ({"publish_at_0": "", "publish_at_1": ""}, "A published article needs a publish time."),
+        ({"headline": ""}, "This field is required."),
+        ({"slug": "taken"}, "Article with this Slug already exists."),
+        (
+            {"bylines": [{"position": "0", "role": "author"}]},
+            "Choose an author or an agency, not both.",
+        ),
+    ],
+    ids=[
+        "link without url",
+        "link without title",
+        "no publish time",
+        "no headline",
+        "slug taken",
+        "empty byline",
+    ],
+)
+def test_invalid_article_is_refused_with_a_clear_message(editor_client, change, message):
+    factories.ArticleFactory(slug="taken")
+    section = factories.SectionFactory()
+    count = Article.objects.count()
+
+    response = editor_client.post(ADD_URL, article_form(section, **change))
+
+    assert response.status_code == 200
+    assert message in errors(response)
+    assert Article.objects.count() == count
+    assert not RelatedLink.objects.exists() and not Byline.objects.exists()
+
+
+def test_slug_change_keeps_the_old_address_working(editor_client, client):
+    article = factories.ArticleFactory(slug="old-slug")
+
+    response = editor_client.post(
+        change_url(article), article_form(article.section, slug="new-slug")
+    )
+
+    assert response.status_code == 302, errors(response)
+    assert Redirect.objects.get().old_path == "/articles/old-slug/"
+    reader = client.get("/articles/old-slug/")
+    assert (reader.status_code, reader["Location"]) == (301, "/articles/new-slug/")
+
+
+def test_publish_and_unpublish_actions(editor_client):
+    draft = factories.ArticleFactory(draft=True)
+    changelist = reverse("admin:articles_article_changelist")
+
+    editor_client.post(changelist, {"action": "publish_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_published
+
+    editor_client.post(changelist, {"action": "unpublish_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.UNPUBLISHED
+    assert draft.first_published_at is not None
+
+
+def test_publish_action_refuses_lead_photo_without_alt_text(editor_client):
+    photo = factories.PhotoFactory(alt_text="")
+    draft = factories.ArticleFactory(draft=True, lead_photo=photo, headline="No alt")
+
+    response = editor_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        "“No alt” was not published: "
+        "The lead photo has no alt text. Add it on the photo before publishing."
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_changelist_queries_do_not_grow_with_articles(
+    editor_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        factories.ArticleFactory(lead_photo=factories.PhotoFactory(), tags=["NATO"])
+    url = reverse("admin:articles_article_changelist")
+
+    # session, user, permissions, 2 counts, articles, date hierarchy, 3 filter lists
+    with django_assert_num_queries(12):
+        response = editor_client.get(url)
+
+    assert (
+        len(BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")) == count
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=draft",
+        "section__id__exact=1",
+        "author=1",
+        "tags__id__exact=1",
+        "q=Headline",
+        "publish_at__year=2024",
+    ],
+)
+def test_changelist_filters_and_search_work(editor_client, query):
+    article = factories.ArticleFactory(tags=["NATO"])
+    factories.BylineFactory(article=article)
+
+    response = editor_client.get(reverse("admin:articles_article_changelist") + "?" + query)
+
+    assert response.status_code == 200
+    assert "?e=1" not in response.get("Location", "")
+
+
+def test_changelist_shows_thumbnail_and_view_on_site(editor_client):
+    article = factories.ArticleFactory(lead_photo=factories.PhotoFactory(), slug="seen")
+
+    changelist = BeautifulSoup(
+        editor_client.get(reverse("admin:articles_article_changelist")).content, "html.parser"
+    )
+    change = BeautifulSoup(editor_client.get(change_url(article)).content, "html.parser")
+
+    assert changelist.select_one("#result_list img")["src"] == article.lead_photo.image.url
+    assert change.select_one("a.viewsitelink")["href"].startswith("/admin/r/")
+
+
+def test_author_autocomplete_finds_by_name(editor_client):
+    factories.AuthorFactory(name="Angela Skujins")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "angela", "app_label": "articles", "model_name": "byline", "field_name": "author"},
+    )
+
+    assert [r["text"] for r in response.json()["results"]] == ["Angela Skujins"]
+
+
+def test_anonymous_and_unprivileged_users_are_kept_out(client):
+    assert client.get(ADD_URL)["Location"].startswith("/admin/login/")
+    client.force_login(factories.UserFactory(is_staff=True))
+
+    assert client.get(ADD_URL).status_code == 403
+    response = client.post(ADD_URL, article_form(factories.SectionFactory()))
+    assert response.status_code == 403
+    assert not Article.objects.exists()
+
+
+PHOTO_ADD_URL = reverse("admin:articles_photo_add")
+
+
+def photo_form(upload, **fields):
+    return {
+        "image": upload,
+        "alt_text": "A lectern",
+        "caption": "",
+        "creator": "",
+        "credit_line": "",
+        "copyright_notice": "",
+        "source": "",
+        "taken_at_0": "",
+        "taken_at_1": "",
+        "focal_point_x": "",
+        "focal_point_y": "",
+        "external_id": "",
+        **fields,
+    }
+
+
+def test_editor_uploads_a_photo(editor_client, editor):
+    response = editor_client.post(PHOTO_ADD_URL, photo_form(factories.image_upload(size=(90, 60))))
+
+    assert response.status_code == 302, errors(response)
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height, photo.uploaded_by) == (90, 60, editor)
+
+
+def decompression_bomb_png():
+    """A tiny PNG file that claims to be 20000 x 20000 pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * 20001 * 10)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.jpg", b"just some text", "not a readable image"),
+        ("cut.jpg", factories.image_bytes(size=(400, 300))[:300], "not a readable image"),
+        ("bomb.png", decompression_bomb_png(), "the limit of 50 million pixels"),
+    ],
+    ids=["text named .jpg", "truncated JPEG", "decompression bomb"],
+)
+def test_bad_photo_upload_is_refused(editor_client, settings, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.NEWSROOM_PHOTO_MAX_PIXELS = 50_000_000
+
+    response = editor_client.post(PHOTO_ADD_URL, photo_form(SimpleUploadedFile(name, content)))
+
+    assert response.status_code == 200
+    assert any(message in error for error in errors(response)), errors(response)
+    assert not Photo.objects.exists()
+
+
+def test_photo_over_the_size_limit_is_refused(editor_client, settings):
+    settings.NEWSROOM_PHOTO_MAX_BYTES = 100
+
+    response = editor_client.post(PHOTO_ADD_URL, photo_form(factories.image_upload()))
+
+    assert any("the limit is 100" in error for error in errors(response)), errors(response)
+    assert not Photo.objects.exists()
