@@ -110,10 +110,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Relative paths are taken from the project folder.
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 # Uploaded photos are served by Django itself only when asked to; a production site
 # normally lets its web server or a CDN serve MEDIA_ROOT.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from tests import factories
@@ -20,3 +22,23 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+_skipped = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI=true a skipped test is a failure: CI must have everything a test needs."""
+    if os.environ.get("CI", "").lower() == "true" and _skipped and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(
+            f"CI=true: {len(_skipped)} skipped test(s) count as failures:", red=True
+        )
+        for nodeid in _skipped:
+            reporter.write_line(f"  {nodeid}", red=True)
