@@ -192,6 +192,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def thumbnail(self, article):
         return thumbnail(article.lead_photo)
 
+    def view_on_site(self, article):
+        # This site's own address, not the contrib.sites domain the default link would use;
+        # an article readers cannot see yet opens as a staff preview there.
+        return article.get_absolute_url()
+
     def save_model(self, request, obj, form, change):
         old_slug = form.initial.get("slug", "") if change else ""
         super().save_model(request, obj, form, change)

@@ -311,7 +311,7 @@ def test_changelist_shows_thumbnail_and_view_on_site(editor_client):
     change = BeautifulSoup(editor_client.get(change_url(article)).content, "html.parser")
 
     assert changelist.select_one("#result_list img")["src"] == article.lead_photo.image.url
-    assert change.select_one("a.viewsitelink")["href"].startswith("/admin/r/")
+    assert change.select_one("a.viewsitelink")["href"] == "/articles/seen/"
 
 
 def test_author_autocomplete_finds_by_name(editor_client):

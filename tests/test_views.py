@@ -283,3 +283,16 @@ def test_list_page_queries_do_not_grow_with_stories(client, django_assert_num_qu
     with django_assert_num_queries(6 if page == "tag" else 5):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_list_pages_name_their_canonical_page(client):
+    section = factories.SectionFactory(slug="world", name="World")
+    factories.ArticleFactory.create_batch(21, section=section)
+
+    first = soup(client.get("/sections/world/?page=1")).find("link", rel="canonical")["href"]
+    second = soup(client.get("/sections/world/?page=2")).find("link", rel="canonical")["href"]
+
+    assert (first, second) == (
+        "http://testserver/sections/world/",
+        "http://testserver/sections/world/?page=2",
+    )
