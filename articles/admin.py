@@ -33,11 +33,16 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "job_title", "slug"]
+    list_display = ["portrait_thumbnail", "name", "job_title", "slug"]
+    list_display_links = ["portrait_thumbnail", "name"]
     list_select_related = ["portrait"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "job_title"]
     autocomplete_fields = ["portrait"]
+
+    @admin.display(description="portrait")
+    def portrait_thumbnail(self, author):
+        return thumbnail(author.portrait, width=48)
 
 
 @admin.register(Agency)

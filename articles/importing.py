@@ -33,6 +33,7 @@ from articles.models import (
     RelatedLink,
     Section,
     file_sha256,
+    image_suffix,
 )
 from articles.validators import validate_photo_file
 
@@ -144,6 +145,7 @@ class _Plan:
     data: dict
     image_path: Path | None = None
     image_hash: str = ""
+    image_name: str = ""
     bylines: list = field(default_factory=list)
     links: list = field(default_factory=list)
     tags: list = field(default_factory=list)
@@ -249,9 +251,32 @@ class _FileImport:
                 self.by_key[kind][key] = plan.instance
         for plan in self.plans["articles"]:
             self.plan_article_rows(plan)
+        self.check_unique_names()
         for kind in KINDS:
             for plan in self.plans[kind]:
                 self.clean(plan)
+
+    def check_unique_names(self):
+        """Section and agency names are unique too: checked for the whole file in one query each."""
+        for kind in ("sections", "agencies"):
+            model = KINDS[kind][0]
+            plans = {plan.instance.name: plan for plan in reversed(self.plans[kind])}
+            taken = model.objects.filter(name__in=plans).exclude(
+                slug__in=[p.key for p in plans.values()]
+            )
+            for row in taken:
+                self.problem(
+                    plans[row.name].label,
+                    "name",
+                    f"“{row.name}” is already the name of “{row.slug}”.",
+                )
+            seen = set()
+            for plan in self.plans[kind]:
+                if plan.instance.name in seen:
+                    self.problem(
+                        plan.label, "name", f"“{plan.instance.name}” appears twice in this file."
+                    )
+                seen.add(plan.instance.name)
 
     def load_existing(self, data):
         """Fetch every row the file names or refers to: one query per kind."""
@@ -336,8 +361,9 @@ class _FileImport:
             if getattr(instance, f"{name}_id") != (target.pk if target else None) or (
                 target is not None and target.pk is None
             ):
-                setattr(instance, name, target)
                 plan.changed = True
+            # Assigned even when unchanged, so that model validation finds it without a query.
+            setattr(instance, name, target)
         if kind == "photos":
             self.plan_image(plan, record["image"])
         return plan
@@ -376,6 +402,7 @@ class _FileImport:
                     self.problem(plan.label, "image", f"{relative}: {message}")
                 return
             plan.image_path, plan.image_hash = image_path, file_sha256(File(handle))
+            plan.image_name = image_path.stem + (image_suffix(File(handle)) or image_path.suffix)
         if plan.instance.content_hash != plan.image_hash:
             plan.changed = True
 
@@ -418,7 +445,10 @@ class _FileImport:
             plan.changed = True
 
     def clean(self, plan):
-        """Model validation; relations and the image were checked above, keys are ours."""
+        """
+        Model field and clean() rules. Relations, the image, keys, names and the rules of the
+        database constraints were checked above for the whole file at once, not a query a row.
+        """
         exclude = {
             "image",
             "content_hash",
@@ -429,7 +459,9 @@ class _FileImport:
             "external_id",
         }
         try:
-            plan.instance.full_clean(exclude=exclude, validate_unique=plan.is_new)
+            plan.instance.full_clean(
+                exclude=exclude, validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             reported = {(p.record, p.field) for p in self.report.problems}
             for name, messages in error.message_dict.items():
@@ -465,7 +497,7 @@ class _FileImport:
         if plan.kind == "photos" and instance.content_hash != plan.image_hash:
             old_name = instance.image.name if not plan.is_new else ""
             with plan.image_path.open("rb") as handle:
-                instance.image.save(plan.image_path.name, File(handle), save=False)
+                instance.image.save(plan.image_name, File(handle), save=False)
             self.written_files.append(instance.image.name)
             instance.content_hash = plan.image_hash
             if old_name:

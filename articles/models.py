@@ -20,11 +20,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from PIL import Image, UnidentifiedImageError
 from taggit.managers import TaggableManager
 
 from articles import html
 from articles.forms import HttpsURLFormField, PhotoFileField
 from articles.validators import validate_photo_file
+
+IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
 class URLField(models.URLField):
@@ -122,10 +125,28 @@ class Agency(models.Model):
 
 
 def photo_upload_to(instance, filename):
-    """Store uploads under a random name: the editor's file name never reaches the file system."""
-    suffix = PurePath(filename).suffix.lower()[:6]
-    now = timezone.now()
-    return f"photos/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    """
+    Store uploads under a random name with the suffix of their real format: the editor's
+    file name never reaches the file system, and a PNG named .jpg is stored as .png.
+    """
+    upload = instance.image
+    # Only a fresh upload is read here; a stored file being replaced is not the new content.
+    fresh = upload and not getattr(upload, "_committed", True)
+    suffix = (image_suffix(upload) if fresh else "") or PurePath(filename).suffix.lower()[:6]
+    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def image_suffix(file):
+    """The file suffix for an image's format, read from its content; "" when unknown."""
+    try:
+        position = file.tell()
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+        file.seek(position)
+    except (OSError, ValueError, UnidentifiedImageError):
+        return ""
+    return IMAGE_SUFFIXES.get(image_format, "")
 
 
 class Photo(models.Model):
@@ -391,7 +412,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-publish_at", "-pk"]
+        # Articles without a publish time (drafts) first, on every database.
+        ordering = [models.F("publish_at").desc(nulls_first=True), "-pk"]
         verbose_name = "article"
         verbose_name_plural = "articles"
         constraints = [

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.importing import import_file
+from articles.importing import _FileImport, import_file
 from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
 from tests import factories
 
@@ -114,7 +114,7 @@ def test_import_creates_every_record(write_fixture):
     assert article.lead_caption == "Article caption."
 
 
-def test_import_twice_changes_nothing(write_fixture):
+def test_import_twice_changes_nothing(write_fixture, media_root):
     path = write_fixture(fixture_data())
     import_file(path)
     before = database_state()
@@ -123,7 +123,29 @@ def test_import_twice_changes_nothing(write_fixture):
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 6)
     assert database_state() == before
-    assert Photo.objects.get().image.storage.exists(Photo.objects.get().image.name)
+    assert [p.relative_to(media_root).as_posix() for p in media_root.rglob("*.jpg")] == [
+        Photo.objects.get().image.name
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_validation_queries_do_not_grow_with_records(
+    write_fixture, django_assert_num_queries, count
+):
+    import_file(write_fixture(fixture_data()))
+    data = fixture_data()
+    for number in range(count):
+        article = dict(data["articles"][0], slug=f"copy-{number}")
+        article["related_links"] = [{"article": "other-story"}, {"article": "main-story"}]
+        data["articles"].append(article)
+    importer = _FileImport(write_fixture(data), dry_run=True)
+
+    # One query per kind; the existing articles' bylines, related links and tags; section
+    # and agency names.
+    with django_assert_num_queries(10):
+        importer.validate(data)
+
+    assert not importer.report.problems
 
 
 def test_import_updates_changed_records_on_their_key(write_fixture):
@@ -258,6 +280,10 @@ BAD_FIXTURES = {
             "an article cannot link to itself."
         ],
     ),
+    "section name used by another slug": (
+        broken(lambda d: d["sections"].append({"slug": "news", "name": "World"})),
+        ["record sections[2] (news): name: “World” appears twice in this file."],
+    ),
     "published without publish time": (
         broken(lambda d: d["articles"][0].pop("publish_at")),
         ["record articles[1] (main-story): publish_at: A published article needs a publish time."],
@@ -279,6 +305,16 @@ def test_bad_record_imports_nothing_and_says_where(write_fixture, media_root, ca
         assert any(message.startswith(f"{path}: {start}") for message in messages), messages
     assert database_state() == before
     assert not list(media_root.rglob("*.jpg"))
+
+
+def test_name_already_taken_in_the_database_is_refused(write_fixture):
+    factories.SectionFactory(slug="international", name="World")
+
+    report = import_file(write_fixture(fixture_data()))
+
+    assert [str(p).split(": ", 1)[1] for p in report.problems] == [
+        "record sections[1] (world): name: “World” is already the name of “international”."
+    ]
 
 
 def test_every_problem_in_a_file_is_reported_at_once(write_fixture):

@@ -215,3 +215,20 @@ def test_description_falls_back_to_the_first_paragraph():
     )
 
     assert article.description_for_search == "Tom & Jerry met."
+
+
+@pytest.mark.django_db
+def test_photo_is_stored_with_the_suffix_of_its_real_format():
+    upload = factories.image_upload(name="really-a-png.jpg", image_format="PNG")
+
+    photo = factories.PhotoFactory(image=upload)
+
+    assert photo.image.name.endswith(".png")
+
+
+@pytest.mark.django_db
+def test_articles_without_publish_time_come_first():
+    published = factories.ArticleFactory()
+    draft = factories.ArticleFactory(draft=True)
+
+    assert list(Article.objects.all()) == [draft, published]
