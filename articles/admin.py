@@ -162,7 +162,7 @@ class BylineAuthorFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "headline", "section", "status", "publish_at", "modified_at"]
+    list_display = ["thumbnail", "headline", "section", "status", "publish_at"]
     list_display_links = ["thumbnail", "headline"]
     list_select_related = ["section", "lead_photo"]
     list_filter = ["status", "section", BylineAuthorFilter, "tags"]
@@ -193,9 +193,21 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]}),
     ]
 
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+
     @admin.display(description="photo")
     def thumbnail(self, article):
         return thumbnail(article.lead_photo)
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["widgets"] = {
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 24}),
+            "lead_photo_caption": forms.Textarea(attrs={"rows": 3}),
+            **kwargs.get("widgets", {}),
+        }
+        return super().get_form(request, obj, **kwargs)
 
     def view_on_site(self, article):
         # This site's own address, not the contrib.sites domain the default link would use;
