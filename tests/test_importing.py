@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.importing import _FileImport, import_file
+from articles.importing import import_file
+from articles.importing.core import _FileImport
 from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
 from tests import factories
 
@@ -415,7 +416,7 @@ def test_failure_while_writing_leaves_no_files_or_rows(write_fixture, media_root
     def fail(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("articles.importing._FileImport.save_article_rows", fail)
+    monkeypatch.setattr("articles.importing.core._FileImport.save_article_rows", fail)
 
     with pytest.raises(RuntimeError):
         import_file(write_fixture(fixture_data()))

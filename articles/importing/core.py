@@ -1,19 +1,9 @@
-"""
-Importing fixture files (the format of `fixtures/newsroom-fixture.schema.json`).
-
-A file is parsed, checked against the schema, then every record is validated (references,
-dates, image files, model rules), collecting every problem with its record, key and field.
-Only a file with no problem is written, in one transaction, upserting each record on its key
-(slug; id for photos) so that importing the same file again changes nothing. A dry run takes
-the same path and rolls back.
-"""
+"""Reading, validating and writing one fixture file: the steps `import_file()` runs."""
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-import jsonschema
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -24,6 +14,8 @@ from django.utils.dateparse import parse_datetime
 from taggit.models import TaggedItem
 
 from articles import html
+from articles.importing import schema
+from articles.importing.report import Problem, Report
 from articles.models import (
     Agency,
     Article,
@@ -36,8 +28,6 @@ from articles.models import (
     image_suffix,
 )
 from articles.validators import validate_photo_file
-
-SCHEMA_PATH = Path(__file__).parent / "fixtures" / "newsroom-fixture.schema.json"
 
 # Write order: every kind comes after the kinds it refers to.
 KINDS = {
@@ -75,57 +65,12 @@ _RELATIONS = {
 _DEFAULTS = {"order": 0, "in_navigation": True, "status": Article.Status.DRAFT}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or, as a warning, changed) in one field of one record of a file."""
-
-    file: str
-    record: str
-    field: str
-    message: str
-
-    def __str__(self):
-        return ": ".join(
-            part for part in (self.file, self.record, self.field, self.message) if part
-        )
-
-
-@dataclass
-class Report:
-    """What importing one file did, or would do on a dry run."""
-
-    file: str
-    dry_run: bool = False
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self):
-        return not self.problems
-
-    def summary(self):
-        return (
-            f"created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, failed {self.failed}"
-        )
-
-
 def import_file(path, *, dry_run=False) -> Report:
     """
     Import one fixture file. Returns its report; when `report.problems` is not empty,
     nothing from the file was written. Never raises for bad content.
     """
     return _FileImport(Path(path), dry_run=dry_run).run()
-
-
-@cache
-def _schema_validator():
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
 
 
 class _DryRunRollback(Exception):
@@ -210,12 +155,12 @@ class _FileImport:
 
     def check_schema(self, data):
         errors = sorted(
-            _schema_validator().iter_errors(data),
+            schema.validator().iter_errors(data),
             key=lambda error: [(isinstance(part, str), part) for part in error.absolute_path],
         )
         for error in errors:
             record, field_name = self.locate(data, list(error.absolute_path))
-            missing, message = _schema_message(error)
+            missing, message = schema.message(error)
             self.problem(record, ".".join(filter(None, [field_name, missing])), message)
         return not errors
 
@@ -531,27 +476,3 @@ class _FileImport:
 def _as_keys(rows):
     """Planned rows with model instances replaced by their primary keys, for comparison."""
     return [tuple(getattr(value, "pk", value) for value in row) for row in rows]
-
-
-def _schema_message(error):
-    """A schema error as (missing field name or "", message for an editor)."""
-    validator, schema, instance = error.validator, error.schema, error.instance
-    if validator == "required":
-        missing = [name for name in error.validator_value if name not in instance]
-        return ", ".join(missing), "This field is required."
-    if validator == "additionalProperties":
-        unknown = sorted(set(instance) - set(schema.get("properties", {})))
-        return ", ".join(unknown), "unknown field (see docs/fixture-format.md)."
-    if validator == "type":
-        return "", f"expected {error.validator_value}, got {json.dumps(instance)[:60]}."
-    if validator == "pattern" and schema["pattern"] == r"\S":
-        return "", "This field cannot be blank."
-    if validator == "pattern":
-        return "", f"“{instance}” is not a slug (letters, numbers, hyphens and underscores)."
-    if validator == "minLength" and error.validator_value == 1:
-        return "", "This field cannot be blank."
-    if validator == "maxLength":
-        return "", f"at most {error.validator_value} characters (it has {len(instance)})."
-    if validator == "enum":
-        return "", "must be one of: " + ", ".join(map(str, error.validator_value)) + "."
-    return "", error.message

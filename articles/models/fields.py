@@ -1,0 +1,19 @@
+"""Model fields whose forms behave as the newsroom needs."""
+
+from django.db import models
+
+from articles.forms import HttpsURLFormField, PhotoFileField
+
+
+class URLField(models.URLField):
+    """A URL field whose form takes an address typed without a scheme as https://."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": HttpsURLFormField, **kwargs})
+
+
+class PhotoImageField(models.ImageField):
+    """An image field whose form applies the photo rules before Pillow's generic check."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PhotoFileField, **kwargs})
