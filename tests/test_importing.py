@@ -31,7 +31,9 @@ def fixture_data():
                 "focal_point": {"x": 0.25, "y": 0.5},
             }
         ],
-        "authors": [{"slug": "jo", "name": "Jo Writer", "job_title": "Reporter"}],
+        "authors": [
+            {"slug": "jo", "name": "Jo Writer", "job_title": "Reporter", "portrait": "photo-1"}
+        ],
         "articles": [
             {
                 "slug": "main-story",
@@ -113,6 +115,7 @@ def test_import_creates_every_record(write_fixture):
     )
     assert (photo.focal_point_x, photo.focal_point_y) == (0.25, 0.5)
     assert article.lead_caption == "Article caption."
+    assert Author.objects.get(slug="jo").portrait == photo
 
 
 def test_import_twice_changes_nothing(write_fixture, media_root):

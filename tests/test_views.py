@@ -296,3 +296,17 @@ def test_list_pages_name_their_canonical_page(client):
         "http://testserver/sections/world/",
         "http://testserver/sections/world/?page=2",
     )
+
+
+def test_author_page_shows_portrait_job_title_and_bio(client):
+    portrait = factories.PhotoFactory(alt_text="Angela Skujins")
+    author = factories.AuthorFactory(
+        name="Angela Skujins", job_title="Reporter", bio="Covers NATO.", portrait=portrait
+    )
+
+    page = soup(client.get(author.get_absolute_url()))
+
+    assert page.select_one(".author-header img")["alt"] == "Angela Skujins"
+    assert text(page.select_one(".job-title")) == "Reporter"
+    assert text(page.select_one(".bio")) == "Covers NATO."
+    assert page.find("meta", attrs={"name": "description"})["content"] == "Covers NATO."
