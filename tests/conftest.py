@@ -37,6 +37,7 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI", "").lower() == "true" and _skipped and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
         reporter.write_line(
             f"CI=true: {len(_skipped)} skipped test(s) count as failures:", red=True
         )
