@@ -409,3 +409,16 @@ def test_photo_over_the_size_limit_is_refused(editor_client, settings):
 
     assert any("the limit is 100" in error for error in errors(response)), errors(response)
     assert not Photo.objects.exists()
+
+
+def test_article_cannot_link_to_itself(editor_client):
+    article = factories.ArticleFactory(slug="ukraine-nato")
+
+    response = editor_client.post(
+        change_url(article),
+        article_form(article.section, links=[{"position": "0", "target": article.pk}]),
+    )
+
+    assert response.status_code == 200
+    assert "An article cannot link to itself." in errors(response)
+    assert not RelatedLink.objects.exists()

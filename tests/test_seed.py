@@ -92,6 +92,7 @@ def test_placeholder_read_more_articles_say_they_are_placeholders(client, page):
 
     stub = BeautifulSoup(client.get(link).content, "html.parser")
 
+    assert text(stub.select_one(".standfirst")).startswith("Demo placeholder:")
     assert "Demo placeholder" in text(stub.select_one(".article-body"))
 
 
