@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from articles import services
 from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
+from articles.validators import validate_tag_name
 
 THUMBNAIL_WIDTH = 80
 
@@ -100,6 +101,14 @@ class PhotoAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ArticleAdminForm(forms.ModelForm):
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        for name in tags:
+            validate_tag_name(name)
+        return tags
+
+
 class PositionedInlineFormSet(forms.BaseInlineFormSet):
     """Rows in the order the editor gives; a row with no position goes last."""
 
@@ -162,6 +171,7 @@ class BylineAuthorFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["thumbnail", "headline", "section", "status", "publish_at"]
     list_display_links = ["thumbnail", "headline"]
     list_select_related = ["section", "lead_photo"]

@@ -17,32 +17,25 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 BLOCK_TAGS = frozenset({"p", "h2", "h3", "blockquote", "ul", "ol"})
+INLINE_TAGS = frozenset({"a", "em", "strong", "i", "b", "br"})
 
 
 def sanitize(value):
     """
     Return `value` with every element, attribute and URL scheme outside the allow-list
-    removed, and loose top-level text gathered into paragraphs (a blank line starts a new one).
+    removed, in a canonical structure: a sequence of blocks, one per line; loose text gathered
+    into paragraphs (a blank line starts a new one); headings and paragraphs holding only text
+    and inline elements; list items inside lists. Sanitising the result changes nothing.
     """
     if not value:
         return ""
-    cleaned = _clean(value)
-    parts, run = [], []
-    for kind, markup in _top_level_items(cleaned):
-        if kind in BLOCK_TAGS:
-            parts.extend(_paragraphs("".join(run)))
-            run = []
-            parts.append(markup)
-        else:
-            run.append(markup)
-    parts.extend(_paragraphs("".join(run)))
-    return "\n".join(parts)
+    return "\n".join(_flow(_clean(value), headings=True))
 
 
-def _clean(value):
+def _clean(value, tags=ALLOWED_TAGS):
     return nh3.clean(
         value,
-        tags=set(ALLOWED_TAGS),
+        tags=set(tags),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel=None,
@@ -50,9 +43,92 @@ def _clean(value):
     )
 
 
-def _paragraphs(inline_markup):
-    pieces = (piece.strip() for piece in re.split(r"\n\s*\n", inline_markup))
-    return [f"<p>{_clean(piece)}</p>" for piece in pieces if piece]
+def _inner(markup):
+    """The content of one element's markup (allowed block elements carry no attributes)."""
+    return markup[markup.index(">") + 1 : markup.rindex("</")]
+
+
+def _inline(markup):
+    """Text and inline elements only: any block inside is unwrapped, its text kept."""
+    return _clean(markup, INLINE_TAGS).strip()
+
+
+def _flow(markup, *, headings):
+    """The blocks of the body (or of a quote, where headings become paragraphs)."""
+    blocks, run, items = [], [], []
+
+    def end_run():
+        pieces = (piece.strip() for piece in re.split(r"\n\s*\n", "".join(run)))
+        blocks.extend(f"<p>{_inline(piece)}</p>" for piece in pieces if _inline(piece))
+        run.clear()
+
+    def end_items():
+        if items:
+            blocks.append(f"<ul>{''.join(items)}</ul>")
+            items.clear()
+
+    for kind, item in _top_level_items(markup):
+        if kind == "#text" and not item.strip():
+            run.append(item)
+            continue
+        if kind != "li":
+            end_items()
+        if kind == "li" or kind in BLOCK_TAGS:
+            end_run()
+        if kind == "li":
+            # A list item outside any list joins its neighbours in one.
+            items.append(f"<li>{_list_item(_inner(item))}</li>")
+        elif kind in {"h2", "h3"} and headings or kind == "p":
+            blocks.append(f"<{kind}>{_inline(_inner(item))}</{kind}>")
+        elif kind in {"h2", "h3"}:
+            blocks.append(f"<p>{_inline(_inner(item))}</p>")
+        elif kind == "blockquote":
+            blocks.append(
+                f"<blockquote>{''.join(_flow(_inner(item), headings=False))}</blockquote>"
+            )
+        elif kind in {"ul", "ol"}:
+            blocks.append(f"<{kind}>{_list(_inner(item))}</{kind}>")
+        else:
+            run.append(item)
+    end_run()
+    end_items()
+    return blocks
+
+
+def _list(markup):
+    """The items of a list; anything between items becomes an item of its own."""
+    items, run = [], []
+
+    def end_run():
+        if _inline("".join(run)):
+            items.append(f"<li>{_inline(''.join(run))}</li>")
+        run.clear()
+
+    for kind, item in _top_level_items(markup):
+        if kind == "li":
+            end_run()
+            items.append(f"<li>{_list_item(_inner(item))}</li>")
+        elif kind in {"ul", "ol"}:
+            end_run()
+            items.append(f"<li><{kind}>{_list(_inner(item))}</{kind}></li>")
+        else:
+            run.append(item)
+    end_run()
+    return "".join(items)
+
+
+def _list_item(markup):
+    """A list item holds text, inline elements and nested lists."""
+    parts, run = [], []
+    for kind, item in _top_level_items(markup):
+        if kind in {"ul", "ol"}:
+            parts.append(_inline("".join(run)))
+            run.clear()
+            parts.append(f"<{kind}>{_list(_inner(item))}</{kind}>")
+        else:
+            run.append(item)
+    parts.append(_inline("".join(run)))
+    return "".join(parts)
 
 
 class _TagCollector(HTMLParser):
@@ -92,9 +168,10 @@ class _TopLevelSplitter(HTMLParser):
         self.depth = 0
         self.start = None
         self.tag = None
+        # HTMLParser counts lines by "\n" alone (not by every break str.splitlines() knows).
         self.line_starts = [0]
-        for line in source.splitlines(keepends=True):
-            self.line_starts.append(self.line_starts[-1] + len(line))
+        for line in source.split("\n"):
+            self.line_starts.append(self.line_starts[-1] + len(line) + 1)
 
     def _position(self):
         line, column = self.getpos()

@@ -5,9 +5,20 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+
+
+def validate_tag_name(name):
+    """A tag needs a letter or a digit: its page's address is made from them."""
+    if not slugify(name, allow_unicode=True):
+        raise ValidationError(
+            "“%(name)s” is not a usable tag: it needs at least one letter or digit.",
+            code="invalid_tag",
+            params={"name": name},
+        )
 
 
 def validate_photo_file(file):

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles import html
 
@@ -84,3 +86,55 @@ def test_ad_slot_stands_between_two_paragraphs(body, after, slot_after):
     marked = [block.html for block in blocks if block.ad_slot_after]
     assert marked == ([slot_after] if slot_after else [])
     assert "".join(block.html for block in blocks) == body
+
+
+FRAGMENTS = [
+    "<p>",
+    "</p>",
+    "<h2>",
+    "</h2>",
+    "<h3>",
+    "<ul>",
+    "</ul>",
+    "<ol>",
+    "<li>",
+    "</li>",
+    "<blockquote>",
+    "</blockquote>",
+    "<em>",
+    "</em>",
+    "<strong>",
+    "<br>",
+    "<div>",
+    "</div>",
+    '<a href="https://example.org/">',
+    '<a href="javascript:alert(1)">',
+    "</a>",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<!-- c -->",
+    "&amp;",
+    "&#169;",
+    "&lt;",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\u2028",
+    "\x0c",
+    "\x85",
+    " ",
+    "text",
+    "Zürich",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=30))
+def test_sanitize_is_stable_and_keeps_only_blocks(parts):
+    value = "".join(parts)
+
+    once = html.sanitize(value)
+
+    assert html.sanitize(once) == once
+    assert html.disallowed_tags(once) == []
+    assert "\n".join(markup for _, markup in html.split_blocks(once)) == once

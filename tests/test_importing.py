@@ -288,6 +288,10 @@ BAD_FIXTURES = {
         broken(lambda d: d["sections"].append({"slug": "news", "name": "World"})),
         ["record sections[2] (news): name: “World” appears twice in this file."],
     ),
+    "tag without letters or digits": (
+        broken(lambda d: d["articles"][0].update(tags=["!!!"])),
+        ["record articles[1] (main-story): tags: “!!!” is not a usable tag"],
+    ),
     "published without publish time": (
         broken(lambda d: d["articles"][0].pop("publish_at")),
         ["record articles[1] (main-story): publish_at: A published article needs a publish time."],

@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article, Byline, RelatedLink
 from tests import factories
@@ -310,3 +311,26 @@ def test_author_page_shows_portrait_job_title_and_bio(client):
     assert text(page.select_one(".job-title")) == "Reporter"
     assert text(page.select_one(".bio")) == "Covers NATO."
     assert page.find("meta", attrs={"name": "description"})["content"] == "Covers NATO."
+
+
+@pytest.mark.parametrize("name", ["Zürich", "Україна", "NATO summit"])
+def test_tags_in_any_script_have_working_pages(client, name):
+    article = factories.ArticleFactory(headline="Tagged story", tags=[name])
+
+    page = soup(client.get(article.get_absolute_url()))
+    tag_url = page.select_one(".tags a")["href"]
+    tag_page = client.get(tag_url)
+
+    assert text(page.select_one(".tags a")) == name
+    assert tag_page.status_code == 200
+    assert "Tagged story" in text(soup(tag_page).main)
+
+
+def test_tag_without_a_slug_is_shown_without_a_link(client):
+    article = factories.ArticleFactory(tags=["NATO"])
+    Tag.objects.filter(name="NATO").update(slug="")
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert soup(response).select_one(".tags li").a is None

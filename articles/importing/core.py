@@ -27,7 +27,7 @@ from articles.models import (
     file_sha256,
     image_suffix,
 )
-from articles.validators import validate_photo_file
+from articles.validators import validate_photo_file, validate_tag_name
 
 # Write order: every kind comes after the kinds it refers to.
 KINDS = {
@@ -382,6 +382,11 @@ class _FileImport:
                     self.problem(plan.label, f"{where}.title", "an external link needs a title.")
             plan.links.append((target, url, title))
         plan.tags = sorted(set(record.get("tags", [])))
+        for name in plan.tags:
+            try:
+                validate_tag_name(name)
+            except ValidationError as error:
+                self.problem(plan.label, "tags", error.messages[0])
         if not plan.is_new and (
             _as_keys(plan.bylines) != self.existing_bylines[article.pk]
             or _as_keys(plan.links) != self.existing_links[article.pk]
