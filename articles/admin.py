@@ -122,6 +122,12 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
         rows.sort(key=lambda row: (row[0] is None, row[0] or 0, row[1]))
         return [instance for _, _, instance in rows]
 
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        services.article_rows_check(model=self.model, rows=self.ordered_instances())
+
 
 class PositionedInlineForm(forms.ModelForm):
     position = forms.IntegerField(
@@ -143,6 +149,10 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ["author", "agency"]
     extra = 1
 
+    def get_queryset(self, request):
+        # Each row's heading names its author or agency.
+        return super().get_queryset(request).select_related("author", "agency")
+
 
 class RelatedLinkInline(admin.TabularInline):
     model = RelatedLink
@@ -152,21 +162,13 @@ class RelatedLinkInline(admin.TabularInline):
     fields = ["position", "target", "url", "title"]
     autocomplete_fields = ["target"]
     extra = 1
+
+    def get_queryset(self, request):
+        # Each row's heading names the article it links to.
+        return super().get_queryset(request).select_related("target")
+
     verbose_name = "“Read more” link"
     verbose_name_plural = "“Read more” links"
-
-
-class BylineAuthorFilter(admin.SimpleListFilter):
-    title = "author"
-    parameter_name = "author"
-
-    def lookups(self, request, model_admin):
-        return Author.objects.values_list("pk", "name")
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(bylines__author=self.value())
-        return queryset
 
 
 @admin.register(Article)
@@ -175,7 +177,12 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "headline", "section", "status", "publish_at"]
     list_display_links = ["thumbnail", "headline"]
     list_select_related = ["section", "lead_photo"]
-    list_filter = ["status", "section", BylineAuthorFilter, "tags"]
+    list_filter = [
+        "status",
+        "section",
+        ("bylines__author", admin.RelatedOnlyFieldListFilter),
+        "tags",
+    ]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
@@ -233,11 +240,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if isinstance(formset, PositionedInlineFormSet):
             # commit=False fills new_objects/changed_objects/deleted_objects for the change log.
             formset.save(commit=False)
-            services.article_rows_save(
-                article=form.instance,
-                model=formset.model,
-                ordered=formset.ordered_instances(),
-                deleted=formset.deleted_objects,
+            services.article_rows_replace(
+                article=form.instance, model=formset.model, rows=formset.ordered_instances()
             )
         else:
             super().save_formset(request, form, formset, change)

@@ -4,20 +4,16 @@ before saving, runs in one transaction, and raises `ValidationError` for anythin
 can fix; nothing is written when it raises.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article
-
-# Rows being reordered are first moved out of the way by this much, so that swapping two
-# positions never trips the unique (article, position) constraint halfway through.
-_REORDER_OFFSET = 10_000
 
 
 @transaction.atomic
@@ -44,8 +40,11 @@ def article_unpublish(*, article: Article) -> Article:
 
 @transaction.atomic
 def article_slug_changed(*, article: Article, old_slug: str) -> Redirect | None:
-    """Keep the old address of a renamed article working with a permanent redirect."""
-    if not old_slug or old_slug == article.slug:
+    """
+    Keep the old address of a renamed, published article working with a permanent redirect.
+    An article readers cannot see gets none: its old address must not reveal the new one.
+    """
+    if not old_slug or old_slug == article.slug or not article.is_published:
         return None
     old_path = Article(slug=old_slug).get_absolute_url()
     new_path = article.get_absolute_url()
@@ -59,25 +58,53 @@ def article_slug_changed(*, article: Article, old_slug: str) -> Redirect | None:
     return redirect
 
 
+def article_rows_check(*, model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    """
+    Raise ValidationError when `rows` (one article's bylines or related links) name the same
+    thing twice where the model allows it once per article, e.g. an author in a byline.
+    """
+    for fields, message in _once_per_article(model):
+        seen = set()
+        for row in rows:
+            key = tuple(getattr(row, model._meta.get_field(name).attname) for name in fields)
+            if None in key:
+                continue
+            if key in seen:
+                raise ValidationError(f"{message} ({row})", code="repeated")
+            seen.add(key)
+
+
 @transaction.atomic
-def article_rows_save(
-    *,
-    article: Article,
-    model: type[models.Model],
-    ordered: Iterable[models.Model],
-    deleted: Iterable[models.Model] = (),
-) -> None:
+def article_rows_replace(
+    *, article: Article, model: type[models.Model], rows: Iterable[models.Model]
+) -> list[models.Model]:
     """
-    Save an article's ordered rows (bylines or related links): delete `deleted`, then give
-    the rows in `ordered` the positions 0, 1, 2, ... in that order.
+    Make `rows` the article's bylines or related links, in that order (positions 0, 1, 2 …),
+    replacing those it had. Raises ValidationError when a row or the set is invalid; nothing
+    is written then. Rows are written anew, so swapping two of them never meets a uniqueness
+    rule halfway.
     """
-    ordered = list(ordered)
-    for row in deleted:
-        if row.pk:
-            row.delete()
-    model.objects.filter(article=article).update(position=F("position") + _REORDER_OFFSET)
-    for position, row in enumerate(ordered):
-        row.article = article
-        row.position = position
-        row.full_clean()
-        row.save()
+    rows = list(rows)
+    # Relations were checked where they were chosen (form, importer); the rest is checked here.
+    relations = [field.name for field in model._meta.fields if field.is_relation]
+    for position, row in enumerate(rows):
+        row.article, row.position = article, position
+        row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    article_rows_check(model=model, rows=rows)
+    model.objects.filter(article=article).delete()
+    for row in rows:
+        row.pk = None
+        row._state.adding = True
+    return model.objects.bulk_create(rows)
+
+
+def _once_per_article(model):
+    """(fields, message) of each rule that a value appears once among an article's rows."""
+    for constraint in model._meta.constraints:
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and "article" in constraint.fields
+            and "position" not in constraint.fields
+        ):
+            fields = [name for name in constraint.fields if name != "article"]
+            yield fields, constraint.violation_error_message

@@ -238,6 +238,18 @@ BAD_FIXTURES = {
         broken(lambda d: d["articles"][1].update(slug="main-story")),
         ["record articles[2] (main-story): slug: “main-story” appears twice in this file."],
     ),
+    "date out of range": (
+        broken(lambda d: d["articles"][0].update(publish_at="0001-01-01T00:00:00+05:00")),
+        ["record articles[1] (main-story): publish_at: “0001-01-01T00:00:00+05:00” is not a date"],
+    ),
+    "image name with a null byte": (
+        broken(lambda d: d["photos"][0].update(image="images/a\u0000.jpg")),
+        [r"record photos[1] (photo-1): image: cannot use 'images/a\x00.jpg' as a file name"],
+    ),
+    "image name too long": (
+        broken(lambda d: d["photos"][0].update(image="images/" + "a" * 300 + ".jpg")),
+        ["record photos[1] (photo-1): image: cannot use"],
+    ),
     "missing image": (
         broken(lambda d: d["photos"][0].update(image="images/missing.jpg")),
         ["record photos[1] (photo-1): image: no file at images/missing.jpg."],

@@ -105,3 +105,13 @@ def test_demo_fixture_imports_once(capsys):
         f"{SEED_FIXTURE}: created 8, updated 0, unchanged 0, failed 0",
         f"{SEED_FIXTURE}: created 0, updated 0, unchanged 8, failed 0",
     ]
+
+
+def test_section_page_says_the_publication_times_are_placeholders(client, page):
+    section_url = page.select_one(".kicker a")["href"]
+
+    header = BeautifulSoup(client.get(section_url).content, "html.parser").select_one(
+        ".list-header"
+    )
+
+    assert "publication times of these stories are placeholders" in text(header)

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils.dateparse import parse_datetime
 from taggit.models import TaggedItem
 
-from articles import html
+from articles import html, services
 from articles.importing import schema
 from articles.importing.report import Problem, Report
 from articles.models import (
@@ -318,7 +319,10 @@ class _FileImport:
             return None
         try:
             parsed = parse_datetime(value)
-        except ValueError:
+            # Stored in UTC: a time that cannot be expressed there is as unusable as a typo.
+            if parsed is not None and parsed.tzinfo is not None:
+                parsed.astimezone(UTC)
+        except (ValueError, OverflowError):
             parsed = None
         if parsed is None or parsed.tzinfo is None:
             self.problem(
@@ -332,11 +336,16 @@ class _FileImport:
 
     def plan_image(self, plan, relative):
         folder = self.path.parent.resolve()
-        image_path = (folder / relative).resolve()
-        if not image_path.is_relative_to(folder):
+        try:
+            image_path = (folder / relative).resolve()
+            inside, exists = image_path.is_relative_to(folder), image_path.is_file()
+        except (OSError, ValueError) as error:
+            self.problem(plan.label, "image", f"cannot use {relative!r} as a file name: {error}.")
+            return
+        if not inside:
             self.problem(plan.label, "image", "must be a path inside the fixture file's folder.")
             return
-        if not image_path.is_file():
+        if not exists:
             self.problem(plan.label, "image", f"no file at {relative}.")
             return
         with image_path.open("rb") as handle:
@@ -460,15 +469,21 @@ class _FileImport:
 
     def save_article_rows(self, plan):
         article = plan.instance
-        article.bylines.all().delete()
-        Byline.objects.bulk_create(
-            Byline(article=article, position=position, author=author, agency=agency, role=role)
-            for position, (author, agency, role) in enumerate(plan.bylines)
+        services.article_rows_replace(
+            article=article,
+            model=Byline,
+            rows=[
+                Byline(author=author, agency=agency, role=role)
+                for author, agency, role in plan.bylines
+            ],
         )
-        article.related_links.all().delete()
-        RelatedLink.objects.bulk_create(
-            RelatedLink(article=article, position=position, target=target, url=url, title=title)
-            for position, (target, url, title) in enumerate(plan.links)
+        services.article_rows_replace(
+            article=article,
+            model=RelatedLink,
+            rows=[
+                RelatedLink(target=target, url=url, title=title)
+                for target, url, title in plan.links
+            ],
         )
         article.tags.set(plan.tags)
 

@@ -333,6 +333,10 @@ class Byline(models.Model):
     def __str__(self):
         return str(self.author or self.agency or "")
 
+    def clean(self):
+        if (self.author_id is None) == (self.agency_id is None):
+            raise ValidationError("Choose an author or an agency, not both.")
+
     @property
     def name(self):
         if self.author_id:
