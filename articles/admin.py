@@ -126,7 +126,9 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        services.article_rows_check(model=self.model, rows=self.ordered_instances())
+        services.article_rows_check(
+            article=self.instance, model=self.model, rows=self.ordered_instances()
+        )
 
 
 class PositionedInlineForm(forms.ModelForm):

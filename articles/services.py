@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, RelatedLink
 
 
 @transaction.atomic
@@ -58,20 +58,39 @@ def article_slug_changed(*, article: Article, old_slug: str) -> Redirect | None:
     return redirect
 
 
-def article_rows_check(*, model: type[models.Model], rows: Sequence[models.Model]) -> None:
+def article_row_clean(*, row: models.Model) -> None:
     """
-    Raise ValidationError when `rows` (one article's bylines or related links) name the same
-    thing twice where the model allows it once per article, e.g. an author in a byline.
+    Validate one byline or related link on its own (its relations were checked where they
+    were chosen: a form, the importer). Raises ValidationError.
+    """
+    relations = [field.name for field in type(row)._meta.fields if field.is_relation]
+    row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+
+
+def article_rows_check(
+    *, article: Article, model: type[models.Model], rows: Sequence[models.Model]
+) -> None:
+    """
+    Raise ValidationError when `rows`, one article's bylines or related links in order, break
+    a rule of the set: a name given twice where it may appear once (an author in a byline),
+    or a link from the article to itself. The error's params["row"] is the row's index.
     """
     for fields, message in _once_per_article(model):
-        seen = set()
-        for row in rows:
-            key = tuple(getattr(row, model._meta.get_field(name).attname) for name in fields)
+        # Compared as objects, not ids: in an import they may not be saved yet.
+        seen = []
+        for index, row in enumerate(rows):
+            key = [getattr(row, name) for name in fields]
             if None in key:
                 continue
             if key in seen:
-                raise ValidationError(f"{message} ({row})", code="repeated")
-            seen.add(key)
+                raise ValidationError(f"{message} ({row})", code="repeated", params={"row": index})
+            seen.append(key)
+    if model is RelatedLink:
+        for index, row in enumerate(rows):
+            if row.target is not None and row.target == article:
+                raise ValidationError(
+                    "An article cannot link to itself.", code="self_link", params={"row": index}
+                )
 
 
 @transaction.atomic
@@ -85,12 +104,10 @@ def article_rows_replace(
     rule halfway.
     """
     rows = list(rows)
-    # Relations were checked where they were chosen (form, importer); the rest is checked here.
-    relations = [field.name for field in model._meta.fields if field.is_relation]
     for position, row in enumerate(rows):
         row.article, row.position = article, position
-        row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-    article_rows_check(model=model, rows=rows)
+        article_row_clean(row=row)
+    article_rows_check(article=article, model=model, rows=rows)
     model.objects.filter(article=article).delete()
     for row in rows:
         row.pk = None

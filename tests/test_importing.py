@@ -272,29 +272,33 @@ BAD_FIXTURES = {
     ),
     "byline with author and agency": (
         broken(lambda d: d["articles"][0]["bylines"][0].update(agency="ap")),
-        ["record articles[1] (main-story): bylines[1]: give an author or an agency"],
+        ["record articles[1] (main-story): bylines[1]: Choose an author or an agency, not both."],
     ),
     "same author twice": (
         broken(lambda d: d["articles"][0]["bylines"].append({"author": "jo"})),
-        ["record articles[1] (main-story): bylines[3]: “Jo Writer” is already in the byline."],
+        [
+            "record articles[1] (main-story): bylines[3]: "
+            "This author is already in the byline. (Jo Writer)"
+        ],
     ),
     "external link without title": (
         broken(lambda d: d["articles"][0]["related_links"][1].update(title="")),
         [
             "record articles[1] (main-story): related_links[2].title: "
-            "an external link needs a title."
+            "An external link needs a title."
         ],
     ),
     "external link that is no URL": (
         broken(lambda d: d["articles"][0]["related_links"][1].update(url="javascript:alert(1)")),
-        ["record articles[1] (main-story): related_links[2].url: “javascript:alert(1)” is not"],
+        ["record articles[1] (main-story): related_links[2].url: Enter a valid URL."],
+    ),
+    "external link that is not on the web": (
+        broken(lambda d: d["articles"][0]["related_links"][1].update(url="ftp://example.org/f")),
+        ["record articles[1] (main-story): related_links[2].url: Enter a valid URL."],
     ),
     "link to itself": (
         broken(lambda d: d["articles"][0]["related_links"][0].update(article="main-story")),
-        [
-            "record articles[1] (main-story): related_links[1].article: "
-            "an article cannot link to itself."
-        ],
+        ["record articles[1] (main-story): related_links[1]: An article cannot link to itself."],
     ),
     "section name used by another slug": (
         broken(lambda d: d["sections"].append({"slug": "news", "name": "World"})),

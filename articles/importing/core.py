@@ -9,7 +9,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.utils.dateparse import parse_datetime
 from taggit.models import TaggedItem
@@ -361,35 +360,27 @@ class _FileImport:
             plan.changed = True
 
     def plan_article_rows(self, plan):
+        """Bylines and related links, checked by the same rules the admin applies."""
         article, record = plan.instance, plan.data
         for number, row in enumerate(record.get("bylines", []), start=1):
             where = f"bylines[{number}]"
-            if ("author" in row) == ("agency" in row):
-                self.problem(plan.label, where, "give an author or an agency, not both or neither.")
-                continue
             author = self.resolve("authors", row.get("author"), plan, f"{where}.author")
             agency = self.resolve("agencies", row.get("agency"), plan, f"{where}.agency")
-            person = author or agency
-            if person is not None and any(person is b[0] or person is b[1] for b in plan.bylines):
-                self.problem(plan.label, where, f"“{person}” is already in the byline.")
-            plan.bylines.append((author, agency, row.get("role", Byline.Role.AUTHOR)))
+            role = row.get("role", Byline.Role.AUTHOR)
+            self.plan_row(plan, "bylines", Byline(author=author, agency=agency, role=role))
         for number, row in enumerate(record.get("related_links", []), start=1):
             where = f"related_links[{number}]"
-            url, title = row.get("url", ""), row.get("title", "")
-            if ("article" in row) == bool(url):
-                self.problem(plan.label, where, "give an article or a url, not both or neither.")
-                continue
             target = self.resolve("articles", row.get("article"), plan, f"{where}.article")
-            if target is article:
-                self.problem(plan.label, f"{where}.article", "an article cannot link to itself.")
-            if url:
-                try:
-                    URLValidator(schemes=["http", "https"])(url)
-                except ValidationError:
-                    self.problem(plan.label, f"{where}.url", f"“{url}” is not a web address.")
-                if not title.strip():
-                    self.problem(plan.label, f"{where}.title", "an external link needs a title.")
-            plan.links.append((target, url, title))
+            link = RelatedLink(target=target, url=row.get("url", ""), title=row.get("title", ""))
+            self.plan_row(plan, "related_links", link)
+        for name, model, rows in (
+            ("bylines", Byline, plan.bylines),
+            ("related_links", RelatedLink, plan.links),
+        ):
+            try:
+                services.article_rows_check(article=article, model=model, rows=rows)
+            except ValidationError as error:
+                self.problem(plan.label, f"{name}[{error.params['row'] + 1}]", error.messages[0])
         plan.tags = sorted(set(record.get("tags", [])))
         for name in plan.tags:
             try:
@@ -397,11 +388,26 @@ class _FileImport:
             except ValidationError as error:
                 self.problem(plan.label, "tags", error.messages[0])
         if not plan.is_new and (
-            _as_keys(plan.bylines) != self.existing_bylines[article.pk]
-            or _as_keys(plan.links) != self.existing_links[article.pk]
+            [(b.author_id, b.agency_id, b.role) for b in plan.bylines]
+            != self.existing_bylines[article.pk]
+            or [(link.target_id, link.url, link.title) for link in plan.links]
+            != self.existing_links[article.pk]
             or set(plan.tags) != self.existing_tags[article.pk]
         ):
             plan.changed = True
+
+    def plan_row(self, plan, name, row):
+        """Check one byline or related link of `plan` and add it to the planned rows."""
+        rows = plan.bylines if name == "bylines" else plan.links
+        rows.append(row)
+        where = f"{name}[{len(rows)}]"
+        try:
+            services.article_row_clean(row=row)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                field_name = {"__all__": "", "target": "article"}.get(field_name, field_name)
+                for message in messages:
+                    self.problem(plan.label, ".".join(filter(None, [where, field_name])), message)
 
     def clean(self, plan):
         """
@@ -469,30 +475,11 @@ class _FileImport:
 
     def save_article_rows(self, plan):
         article = plan.instance
-        services.article_rows_replace(
-            article=article,
-            model=Byline,
-            rows=[
-                Byline(author=author, agency=agency, role=role)
-                for author, agency, role in plan.bylines
-            ],
-        )
-        services.article_rows_replace(
-            article=article,
-            model=RelatedLink,
-            rows=[
-                RelatedLink(target=target, url=url, title=title)
-                for target, url, title in plan.links
-            ],
-        )
+        services.article_rows_replace(article=article, model=Byline, rows=plan.bylines)
+        services.article_rows_replace(article=article, model=RelatedLink, rows=plan.links)
         article.tags.set(plan.tags)
 
     def remove_written_files(self):
         for name in self.written_files:
             default_storage.delete(name)
         self.written_files = []
-
-
-def _as_keys(rows):
-    """Planned rows with model instances replaced by their primary keys, for comparison."""
-    return [tuple(getattr(value, "pk", value) for value in row) for row in rows]

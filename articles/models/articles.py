@@ -334,7 +334,8 @@ class Byline(models.Model):
         return str(self.author or self.agency or "")
 
     def clean(self):
-        if (self.author_id is None) == (self.agency_id is None):
+        # Objects, not ids: in an import the author or agency may not be saved yet.
+        if (self.author is None) == (self.agency is None):
             raise ValidationError("Choose an author or an agency, not both.")
 
     @property
@@ -397,17 +398,17 @@ class RelatedLink(models.Model):
         return self.display_title
 
     def clean(self):
-        if self.target_id and self.url:
+        # The target may be an article not saved yet (an import): look at the object, not its id.
+        # A link from an article to itself is a rule of the set: services.article_rows_check().
+        if self.target is not None and self.url:
             raise ValidationError("Link to an article or to an external address, not both.")
-        if not self.target_id:
+        if self.target is None:
             if not self.url:
                 raise ValidationError(
                     {"url": "An external link needs an address (or choose an article)."}
                 )
             if not self.title.strip():
                 raise ValidationError({"title": "An external link needs a title."})
-        if self.target_id and self.target_id == self.article_id:
-            raise ValidationError({"target": "An article cannot link to itself."})
 
     @property
     def display_title(self):

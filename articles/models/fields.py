@@ -1,12 +1,18 @@
 """Model fields whose forms behave as the newsroom needs."""
 
+from django.core.validators import URLValidator
 from django.db import models
 
 from articles.forms import HttpsURLFormField, PhotoFileField
 
 
 class URLField(models.URLField):
-    """A URL field whose form takes an address typed without a scheme as https://."""
+    """
+    A web address: http or https only (readers follow these links), and a form that takes an
+    address typed without a scheme as https://.
+    """
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": HttpsURLFormField, **kwargs})
