@@ -8,7 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# The photo formats we accept, as Pillow names them, with the file suffix each is stored under.
+ACCEPTED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
 def validate_tag_name(name):

@@ -12,9 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from articles.models.contributors import Agency
 from articles.models.fields import PhotoImageField
-from articles.validators import validate_photo_file
-
-IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+from articles.validators import ACCEPTED_FORMATS, validate_photo_file
 
 
 def photo_upload_to(instance, filename):
@@ -39,7 +37,7 @@ def image_suffix(file):
         file.seek(position)
     except (OSError, ValueError, UnidentifiedImageError):
         return ""
-    return IMAGE_SUFFIXES.get(image_format, "")
+    return ACCEPTED_FORMATS.get(image_format, "")
 
 
 class Photo(models.Model):
