@@ -225,25 +225,32 @@ def split_blocks(value):
     return [(kind, markup) for kind, markup in _top_level_items(value) if kind in BLOCK_TAGS]
 
 
-def blocks_with_ad_slot(value, *, after_paragraph):
+def blocks_with_ad_slots(value, *, first_after, every, min_paragraphs):
     """
-    Return the body's blocks, marking the one after which the advertisement slot goes:
-    after paragraph number `after_paragraph`, only when another paragraph follows it, so the
-    slot always stands between two paragraphs. `after_paragraph=0` places no slot.
+    Return the body's blocks, marking those after which an advertisement slot goes.
+
+    The first slot follows paragraph `first_after`, then one every `every` paragraphs. A slot
+    only ever stands between two top-level paragraphs, so never inside or next to a heading,
+    list or quote: when the counted paragraph is not followed by another, the slot moves down to
+    the next gap between two paragraphs. Stories of fewer than `min_paragraphs` paragraphs get
+    none; `first_after=0` turns slots off.
     """
     pairs = split_blocks(value)
-    slot_index = None
-    if after_paragraph > 0:
-        paragraphs = 0
-        for index, (tag, _) in enumerate(pairs):
+    tags = [tag for tag, _ in pairs]
+    slots = set()
+    if first_after > 0 and tags.count("p") >= min_paragraphs:
+        due, since_slot = first_after, 0
+        for index, tag in enumerate(tags):
             if tag != "p":
                 continue
-            paragraphs += 1
-            next_tag = pairs[index + 1][0] if index + 1 < len(pairs) else None
-            if paragraphs >= after_paragraph and next_tag == "p":
-                slot_index = index
-                break
+            since_slot += 1
+            next_tag = tags[index + 1] if index + 1 < len(tags) else None
+            if since_slot >= due and next_tag == "p":
+                slots.add(index)
+                if every <= 0:
+                    break
+                due, since_slot = every, 0
     return [
-        Block(tag=tag, html=markup, ad_slot_after=index == slot_index)
+        Block(tag=tag, html=markup, ad_slot_after=index in slots)
         for index, (tag, markup) in enumerate(pairs)
     ]

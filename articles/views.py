@@ -1,20 +1,40 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
+from django.views import generic
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Agency, Article, Author, Section
 
 HOME_ARTICLE_COUNT = 40
 HOME_ARTICLES_PER_SECTION = 4
+SEARCH_MAX_LENGTH = 200
+
+
+class ListingPaginator(Paginator):
+    """
+    Pages whose rows are found by primary key first: the offset walks the published-articles
+    index alone, and only one page of rows is joined and fetched, so deep pages stay fast.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
 class PublishedArticlesMixin:
     """Lists start from published articles, newest first, ready for cards, paginated."""
 
     paginate_by = settings.NEWSROOM_ARTICLES_PER_PAGE
+    paginator_class = ListingPaginator
 
     def get_articles(self):
         return Article.objects.published().for_listing().latest_first()
@@ -64,6 +84,17 @@ class AuthorDetailView(PublishedArticlesMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+class AgencyDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/agency_detail.html"
+
+    def get_queryset(self):
+        self.agency = get_object_or_404(Agency, slug=self.kwargs["slug"])
+        return self.get_articles().filter(bylines__agency=self.agency)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(agency=self.agency, **kwargs)
+
+
 class TagDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/tag_detail.html"
     # A tag used only on unpublished articles is not public: its name could give a story away.
@@ -75,6 +106,51 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArchiveMixin(PublishedArticlesMixin):
+    """Date-based lists of published articles, by publish time."""
+
+    date_field = "publish_at"
+    allow_empty = False
+
+    def get_queryset(self):
+        return self.get_articles()
+
+
+class ArchiveView(ArchiveMixin, generic.ArchiveIndexView):
+    """Every month with published articles, newest first; the months link to their lists."""
+
+    template_name = "articles/archive.html"
+    date_list_period = "month"
+    paginate_by = None
+    # The page lists months, not articles: allow_empty=False would load every article to check.
+    allow_empty = True
+
+
+class YearArchiveView(ArchiveMixin, generic.YearArchiveView):
+    template_name = "articles/archive_year.html"
+    make_object_list = True
+
+
+class MonthArchiveView(ArchiveMixin, generic.MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    month_format = "%m"
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """Published articles matching every word of the query, in headline, standfirst or body."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+        if not self.query:
+            return Article.objects.none()
+        return self.get_articles().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
 
 
 class ArticleDetailView(DetailView):

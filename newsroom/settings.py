@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.redirects",
+    "django.contrib.sitemaps",
     "taggit",
     "articles",
 ]
@@ -150,9 +151,14 @@ LOGGING = {
 
 # Newsroom itself.
 NEWSROOM_SITE_NAME = env.str("SITE_NAME", default="Newsroom")
-# The in-body advertisement slot goes after this many paragraphs (0 disables it).
+# In-body advertisement slots: the first after this paragraph (0 turns slots off), then one
+# every AD_SLOT_EVERY paragraphs (0: only the first); none in stories shorter than the minimum.
 NEWSROOM_AD_SLOT_AFTER_PARAGRAPH = env.int("AD_SLOT_AFTER_PARAGRAPH", default=1)
+NEWSROOM_AD_SLOT_EVERY = env.int("AD_SLOT_EVERY", default=6)
+NEWSROOM_AD_SLOT_MIN_PARAGRAPHS = env.int("AD_SLOT_MIN_PARAGRAPHS", default=4)
 NEWSROOM_ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+# PostgreSQL's text search configuration for site search: the language of the stories.
+NEWSROOM_SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
 # Limits on an accepted photo: larger files or images are refused, whatever their source.
 NEWSROOM_PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=25 * 1024 * 1024)
 NEWSROOM_PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=60_000_000)

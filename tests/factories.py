@@ -90,7 +90,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     headline = factory.Sequence(lambda n: f"Headline number {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
     standfirst = "What happened, in one sentence."
-    body = "<p>First paragraph.</p><p>Second paragraph.</p><p>Third paragraph.</p>"
+    body = "".join(f"<p>Paragraph {n}.</p>" for n in ("one", "two", "three", "four", "five"))
     section = factory.SubFactory(SectionFactory, slug="news", name="News")
     status = Article.Status.PUBLISHED
     publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))

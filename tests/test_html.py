@@ -69,22 +69,36 @@ def test_split_blocks_returns_top_level_elements_with_their_markup():
     ]
 
 
+def paragraphs(count):
+    return "".join(f"<p>{number}</p>" for number in range(1, count + 1))
+
+
 @pytest.mark.parametrize(
-    ("body", "after", "slot_after"),
+    ("body", "first_after", "every", "marked"),
     [
-        ("<p>1</p><p>2</p><p>3</p>", 1, "<p>1</p>"),
-        ("<p>1</p><p>2</p><p>3</p>", 2, "<p>2</p>"),
-        # Never before a heading or a list: the slot waits for two paragraphs in a row.
-        ("<p>1</p><h2>H</h2><p>2</p><ul><li>x</li></ul><p>3</p><p>4</p>", 1, "<p>3</p>"),
-        ("<p>1</p><p>2</p>", 0, None),
-        ("<p>only one</p>", 1, None),
-        ("<p>1</p><blockquote><p>q</p></blockquote>", 1, None),
+        (paragraphs(4), 1, 0, ["<p>1</p>"]),
+        (paragraphs(4), 2, 0, ["<p>2</p>"]),
+        (paragraphs(10), 1, 3, ["<p>1</p>", "<p>4</p>", "<p>7</p>"]),
+        # Never before the last paragraph: a slot always has a paragraph on each side.
+        (paragraphs(7), 1, 3, ["<p>1</p>", "<p>4</p>"]),
+        # Never next to a heading, list or quote: the slot waits for two paragraphs in a row,
+        # and the count to the next one starts where it landed.
+        (
+            "<p>1</p><h2>H</h2><p>2</p><ul><li>x</li></ul><p>3</p><p>4</p><p>5</p><p>6</p>",
+            1,
+            2,
+            ["<p>3</p>", "<p>5</p>"],
+        ),
+        ("<p>1</p><blockquote><p>q</p></blockquote><p>2</p><p>3</p><p>4</p>", 1, 0, ["<p>2</p>"]),
+        (paragraphs(6), 0, 2, []),
+        # Short stories carry no advertising.
+        (paragraphs(3), 1, 1, []),
+        ("<p>1</p><blockquote><p>q</p><p>r</p><p>s</p></blockquote><p>2</p>", 1, 1, []),
     ],
 )
-def test_ad_slot_stands_between_two_paragraphs(body, after, slot_after):
-    blocks = html.blocks_with_ad_slot(body, after_paragraph=after)
-    marked = [block.html for block in blocks if block.ad_slot_after]
-    assert marked == ([slot_after] if slot_after else [])
+def test_ad_slots_stand_between_two_paragraphs(body, first_after, every, marked):
+    blocks = html.blocks_with_ad_slots(body, first_after=first_after, every=every, min_paragraphs=4)
+    assert [block.html for block in blocks if block.ad_slot_after] == marked
     assert "".join(block.html for block in blocks) == body
 
 

@@ -137,6 +137,19 @@ def test_byline_links_authors_to_their_pages():
 
 
 @pytest.mark.django_db
+def test_byline_links_agencies_to_their_pages():
+    agency = factories.AgencyFactory(short_name="AP", slug="ap")
+    byline = factories.BylineFactory(author=None, agency=agency)
+
+    html = render_to_string(
+        "articles/includes/byline.html",
+        {"groups": Article.objects.for_detail().get(pk=byline.article_id).byline},
+    )
+
+    assert '<a href="/agencies/ap/">AP</a>' in html
+
+
+@pytest.mark.django_db
 def test_byline_is_an_author_or_an_agency():
     article = factories.ArticleFactory()
 

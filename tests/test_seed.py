@@ -73,7 +73,11 @@ def test_body_with_sub_heading_and_advertisement_between_paragraphs(page):
         == "Zelenskyy and Rutte will attend a joint press conference later on Thursday."
     )
     assert len(body.find_all("p", recursive=False)) == 18
-    assert len(body.select(".ad-slot")) == 1
+    # The seed's one slot follows the first paragraph; later slots keep their distance.
+    slots = body.select(".ad-slot")
+    assert len(slots) == 1 + (18 - 1 - 1) // settings.NEWSROOM_AD_SLOT_EVERY
+    for slot in slots:
+        assert slot.find_previous_sibling().name == "p" and slot.find_next_sibling().name == "p"
 
 
 def test_read_more_links(page):

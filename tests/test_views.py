@@ -1,4 +1,6 @@
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles import views
 from articles.models import Article, Byline, RelatedLink
 from tests import factories
 
@@ -19,6 +22,13 @@ def soup(response):
 
 def text(element):
     return " ".join(element.get_text().split())
+
+
+@contextmanager
+def override_per_page(count):
+    """List views read their page size when the module loads: patch the class attribute."""
+    with mock.patch.object(views.PublishedArticlesMixin, "paginate_by", count):
+        yield
 
 
 HIDDEN_STATES = {
@@ -263,27 +273,60 @@ def test_home_page_queries_do_not_grow_with_stories(client, django_assert_num_qu
     assert response.status_code == 200
 
 
+# Every list page: its own object (if any), then count, ids of the page, the page's articles
+# (with sections and photos), their bylines, and the navigation sections.
+LIST_PAGE_QUERIES = {
+    "section": 6,
+    "author": 6,
+    "agency": 6,
+    # The tag page first asks whether any published article has the tag before it shows it.
+    "tag": 7,
+    # Date archives: whether the period has stories, its months (or days), the neighbouring
+    # periods with stories, instead of an object.
+    "archive-year": 9,
+    "archive-month": 9,
+    # The archive index lists months only.
+    "archive": 2,
+    "search": 5,
+}
+
+
 @pytest.mark.parametrize("count", [1, 3])
-@pytest.mark.parametrize("page", ["section", "author", "tag"])
+@pytest.mark.parametrize("page", LIST_PAGE_QUERIES)
 def test_list_page_queries_do_not_grow_with_stories(client, django_assert_num_queries, count, page):
     section = factories.SectionFactory(slug="world", name="World")
     author = factories.AuthorFactory(slug="writer")
-    for _ in range(count):
+    agency = factories.AgencyFactory(slug="wire")
+    published = timezone.now().replace(day=1) - timedelta(days=40)
+    for index in range(count):
         article = factories.ArticleFactory(
-            section=section, tags=["nato"], lead_photo=factories.PhotoFactory()
+            section=section,
+            tags=["nato"],
+            lead_photo=factories.PhotoFactory(),
+            headline=f"Ukraine story {index}",
+            publish_at=published + timedelta(days=index),
         )
         factories.BylineFactory(article=article, author=author)
-        factories.BylineFactory(article=article)
+        factories.BylineFactory(article=article, author=None, agency=agency)
     url = {
         "section": section.get_absolute_url(),
         "author": author.get_absolute_url(),
+        "agency": agency.get_absolute_url(),
         "tag": reverse("articles:tag-detail", kwargs={"slug": "nato"}),
+        "archive-year": reverse("articles:archive-year", kwargs={"year": f"{published:%Y}"}),
+        "archive-month": reverse(
+            "articles:archive-month", kwargs={"year": f"{published:%Y}", "month": f"{published:%m}"}
+        ),
+        "archive": reverse("articles:archive"),
+        "search": reverse("articles:search") + "?q=ukraine",
     }[page]
-    # object, count, page of articles, bylines, navigation sections; the tag page also asks
-    # whether any published article has the tag before it shows it.
-    with django_assert_num_queries(6 if page == "tag" else 5):
+
+    with django_assert_num_queries(LIST_PAGE_QUERIES[page]):
         response = client.get(url)
+
     assert response.status_code == 200
+    if page != "archive":
+        assert len(soup(response).select(".card")) == count
 
 
 def test_list_pages_name_their_canonical_page(client):
@@ -334,3 +377,124 @@ def test_tag_without_a_slug_is_shown_without_a_link(client):
 
     assert response.status_code == 200
     assert soup(response).select_one(".tags li").a is None
+
+
+def test_agency_page_lists_the_agency_stories(client):
+    agency = factories.AgencyFactory(name="The Associated Press", short_name="AP", slug="ap")
+    wire = factories.ArticleFactory(headline="With the wire")
+    factories.BylineFactory(article=wire, author=None, agency=agency)
+    factories.ArticleFactory(headline="Staff only")
+
+    page = soup(client.get("/agencies/ap/"))
+
+    assert text(page.h1) == "The Associated Press"
+    assert [text(h) for h in page.select(".card-headline")] == ["With the wire"]
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_agency_page_hides_unpublished_stories(client, state):
+    agency = factories.AgencyFactory(slug="ap")
+    hidden = factories.ArticleFactory(headline="Hidden", **HIDDEN_STATES[state])
+    factories.BylineFactory(article=hidden, author=None, agency=agency)
+
+    response = client.get("/agencies/ap/")
+
+    assert response.status_code == 200
+    assert "Hidden" not in response.content.decode()
+
+
+def test_archive_lists_months_with_stories_and_links_them(client):
+    factories.ArticleFactory(publish_at=datetime(2024, 10, 17, 12, tzinfo=UTC))
+    factories.ArticleFactory(publish_at=datetime(2024, 3, 2, 9, tzinfo=UTC))
+    factories.ArticleFactory(
+        publish_at=datetime(2023, 5, 1, tzinfo=UTC), status=Article.Status.DRAFT
+    )
+
+    page = soup(client.get("/archive/"))
+
+    assert [a["href"] for a in page.select(".archive-months a")] == [
+        "/archive/2024/10/",
+        "/archive/2024/03/",
+    ]
+
+
+def test_month_archive_lists_that_month_only(client):
+    october = datetime(2024, 10, 17, 12, tzinfo=UTC)
+    factories.ArticleFactory(headline="October story", publish_at=october)
+    factories.ArticleFactory(headline="September story", publish_at=october - timedelta(days=30))
+
+    page = soup(client.get("/archive/2024/10/"))
+
+    assert text(page.h1) == "Stories of October 2024"
+    assert [text(h) for h in page.select(".card-headline")] == ["October story"]
+    assert page.select_one(".archive-pager a[rel=prev]")["href"] == "/archive/2024/09/"
+
+
+@pytest.mark.parametrize("url", ["/archive/2024/11/", "/archive/1999/", "/archive/2024/13/"])
+def test_archive_of_a_period_without_stories_is_not_found(client, url):
+    factories.ArticleFactory(publish_at=datetime(2024, 10, 17, tzinfo=UTC))
+    factories.ArticleFactory(
+        publish_at=datetime(2024, 11, 2, tzinfo=UTC),
+        status=Article.Status.UNPUBLISHED,
+    )
+
+    assert client.get(url).status_code == 404
+
+
+def test_search_finds_words_in_headline_standfirst_and_body(client):
+    factories.ArticleFactory(headline="Rutte in Kyiv", standfirst="")
+    factories.ArticleFactory(headline="Other", standfirst="Rutte speaks in Brussels")
+    factories.ArticleFactory(headline="Third", body="<p>Rutte said so.</p>")
+    factories.ArticleFactory(headline="Unrelated")
+
+    page = soup(client.get("/search/", {"q": "  rutte  "}))
+
+    assert sorted(text(h) for h in page.select(".card-headline")) == [
+        "Other",
+        "Rutte in Kyiv",
+        "Third",
+    ]
+    assert page.select_one("#search-page-q")["value"] == "rutte"
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, follow"
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_search_never_finds_unpublished_stories(client, state):
+    factories.ArticleFactory(headline="Visible secret story")
+    factories.ArticleFactory(headline="Hidden secret story", **HIDDEN_STATES[state])
+
+    page = soup(client.get("/search/", {"q": "secret"}))
+
+    assert [text(h) for h in page.select(".card-headline")] == ["Visible secret story"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "nothing-like-this"])
+def test_search_without_matches_lists_nothing(client, query):
+    factories.ArticleFactory(headline="A story")
+
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert soup(response).select(".card") == []
+
+
+def test_search_pages_keep_the_query(client, settings):
+    factories.ArticleFactory.create_batch(3, headline="Ukraine & NATO")
+
+    with override_per_page(2):
+        page = soup(client.get("/search/", {"q": "ukraine & nato"}))
+
+    assert page.select_one(".pagination a[rel=next]")["href"] == "?q=ukraine%20%26%20nato&page=2"
+
+
+def test_deep_list_pages_hold_the_same_stories_as_a_plain_paginator(client):
+    from django.core.paginator import Paginator
+
+    from articles.views import ListingPaginator
+
+    factories.ArticleFactory.create_batch(7)
+    articles = Article.objects.published().for_listing().latest_first()
+
+    for number in (1, 2):
+        expected = list(Paginator(articles, 3, orphans=1).page(number))
+        assert list(ListingPaginator(articles, 3, orphans=1).page(number)) == expected

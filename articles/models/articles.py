@@ -4,7 +4,7 @@ from html import unescape
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,9 @@ from articles.models.contributors import Agency, Author
 from articles.models.fields import URLField
 from articles.models.photos import Photo
 from articles.models.sections import Section
+
+# More words than this in a search add nothing but work for the database.
+SEARCH_MAX_WORDS = 10
 
 
 def published_q(prefix=""):
@@ -35,6 +38,36 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section):
         """Articles filed in the given section."""
         return self.filter(section=section)
+
+    def search(self, query):
+        """
+        Articles matching the query in headline, standfirst or body. PostgreSQL ranks them by
+        full-text relevance with stemming; other databases require every word, newest first.
+        """
+        if connection.vendor == "postgresql":
+            # Imported here: it needs the PostgreSQL driver, which SQLite sites don't install.
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            config = settings.NEWSROOM_SEARCH_CONFIG
+            vector = (
+                SearchVector("headline", weight="A", config=config)
+                + SearchVector("standfirst", weight="B", config=config)
+                + SearchVector("body", weight="C", config=config)
+            )
+            search_query = SearchQuery(query, search_type="websearch", config=config)
+            return (
+                self.annotate(search_vector=vector, search_rank=SearchRank(vector, search_query))
+                .filter(search_vector=search_query)
+                .order_by("-search_rank", "-publish_at", "-pk")
+            )
+        matches = Q()
+        for word in query.split()[:SEARCH_MAX_WORDS]:
+            matches &= (
+                Q(headline__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return self.filter(matches).latest_first()
 
     def latest_first(self):
         """Newest publish time first."""
@@ -261,9 +294,12 @@ class Article(models.Model):
 
     @cached_property
     def body_blocks(self):
-        """The body as top-level blocks, with the advertisement slot marked after one of them."""
-        return html.blocks_with_ad_slot(
-            self.body, after_paragraph=settings.NEWSROOM_AD_SLOT_AFTER_PARAGRAPH
+        """The body as top-level blocks, with advertisement slots marked after some of them."""
+        return html.blocks_with_ad_slots(
+            self.body,
+            first_after=settings.NEWSROOM_AD_SLOT_AFTER_PARAGRAPH,
+            every=settings.NEWSROOM_AD_SLOT_EVERY,
+            min_paragraphs=settings.NEWSROOM_AD_SLOT_MIN_PARAGRAPHS,
         )
 
 
@@ -346,7 +382,7 @@ class Byline(models.Model):
 
     @property
     def url(self):
-        return self.author.get_absolute_url() if self.author_id else ""
+        return (self.author or self.agency).get_absolute_url()
 
 
 class RelatedLink(models.Model):

@@ -57,3 +57,6 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:agency-detail", kwargs={"slug": self.slug})
