@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from articles import caching
 from articles.models import Article, RelatedLink
 
 
@@ -112,7 +113,10 @@ def article_rows_replace(
     for row in rows:
         row.pk = None
         row._state.adding = True
-    return model.objects.bulk_create(rows)
+    created = model.objects.bulk_create(rows)
+    # bulk_create sends no post_save: say so to the page cache ourselves.
+    caching.content_changed()
+    return created
 
 
 def _once_per_article(model):

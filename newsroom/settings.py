@@ -57,10 +57,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page, and 304 Not Modified for a reader who has the page already.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whole pages for anonymous readers, made stale by any content change (articles.caching).
+    "articles.caching.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article URLs survive a slug change: a 404 is looked up in contrib.redirects.
@@ -157,6 +161,11 @@ NEWSROOM_AD_SLOT_AFTER_PARAGRAPH = env.int("AD_SLOT_AFTER_PARAGRAPH", default=1)
 NEWSROOM_AD_SLOT_EVERY = env.int("AD_SLOT_EVERY", default=6)
 NEWSROOM_AD_SLOT_MIN_PARAGRAPHS = env.int("AD_SLOT_MIN_PARAGRAPHS", default=4)
 NEWSROOM_ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+# Anonymous readers' pages are cached this many seconds at most (0: no page cache); any content
+# change makes them stale at once. Browsers may keep a page BROWSER_CACHE_SECONDS without
+# asking again (0: they revalidate each time, and get a 304 when nothing changed).
+NEWSROOM_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+NEWSROOM_BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=0)
 # PostgreSQL's text search configuration for site search: the language of the stories.
 NEWSROOM_SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
 # Limits on an accepted photo: larger files or images are refused, whatever their source.

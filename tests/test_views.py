@@ -241,6 +241,11 @@ def test_server_error_page_renders_without_a_request():
     assert text(page.h1) == "Sorry, something went wrong on our side"
 
 
+# A reader who misses the page cache after a change also costs the lookup of the next
+# scheduled publication (made once per content version); a hit costs no query at all.
+PAGE_CACHE_MISS = 1
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_article_page_queries_do_not_grow_with_related_items(
     client, django_assert_num_queries, count
@@ -254,7 +259,7 @@ def test_article_page_queries_do_not_grow_with_related_items(
         factories.RelatedLinkFactory(article=article, position=position)
         article.tags.add(f"tag {position}")
     # article, bylines, tags, related links, navigation sections
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + PAGE_CACHE_MISS):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
@@ -268,7 +273,7 @@ def test_home_page_queries_do_not_grow_with_stories(client, django_assert_num_qu
             factories.BylineFactory(article=article)
             factories.BylineFactory(article=article)
     # articles (with sections and photos), bylines, navigation sections
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3 + PAGE_CACHE_MISS):
         response = client.get("/")
     assert response.status_code == 200
 
@@ -321,7 +326,9 @@ def test_list_page_queries_do_not_grow_with_stories(client, django_assert_num_qu
         "search": reverse("articles:search") + "?q=ukraine",
     }[page]
 
-    with django_assert_num_queries(LIST_PAGE_QUERIES[page]):
+    # Search results are never cached: any query string would fill the cache.
+    cache_miss = 0 if page == "search" else PAGE_CACHE_MISS
+    with django_assert_num_queries(LIST_PAGE_QUERIES[page] + cache_miss):
         response = client.get(url)
 
     assert response.status_code == 200

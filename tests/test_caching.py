@@ -1,0 +1,210 @@
+"""Anonymous readers get cached pages, conditional requests get 304, and no edit goes unseen."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from django.utils import timezone
+
+from articles import caching, services
+from articles.models import Article, Byline
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def headline(response):
+    return BeautifulSoup(response.content, "html.parser").h1.get_text(strip=True)
+
+
+@pytest.fixture
+def article():
+    article = factories.ArticleFactory(
+        headline="First version", lead_photo=factories.PhotoFactory()
+    )
+    factories.BylineFactory(article=article, author__name="Angela Skujins")
+    return article
+
+
+def test_page_cache_serves_a_second_anonymous_reader_without_queries(
+    client, article, django_assert_num_queries
+):
+    first = client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert set(second["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
+
+
+@pytest.mark.parametrize("validator", ["ETag", "Last-Modified"])
+def test_conditional_get_answers_not_modified(client, article, validator):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    header = {"ETag": "HTTP_IF_NONE_MATCH", "Last-Modified": "HTTP_IF_MODIFIED_SINCE"}[validator]
+
+    again = client.get(url, **{header: first[validator]})
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "headline",
+        "author name",
+        "photo caption",
+        "section name",
+        "tags",
+        "bylines replaced",
+    ],
+)
+def test_an_edit_shows_to_the_next_anonymous_reader(client, article, edit):
+    url = article.get_absolute_url()
+    before = client.get(url)
+
+    if edit == "headline":
+        article.headline = "Second version"
+        article.save()
+        expected = "Second version"
+    elif edit == "author name":
+        author = article.bylines.get().author
+        author.name = "Renamed Author"
+        author.save()
+        expected = "Renamed Author"
+    elif edit == "photo caption":
+        article.lead_photo.caption = "A new caption"
+        article.lead_photo.save()
+        expected = "A new caption"
+    elif edit == "section name":
+        article.section.name = "Renamed section"
+        article.section.save()
+        expected = "Renamed section"
+    elif edit == "tags":
+        article.tags.add("Brand new tag")
+        expected = "Brand new tag"
+    else:
+        agency = factories.AgencyFactory(short_name="AP")
+        services.article_rows_replace(article=article, model=Byline, rows=[Byline(agency=agency)])
+        expected = "By AP"
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert after.status_code == 200
+    assert expected in " ".join(BeautifulSoup(after.content, "html.parser").get_text().split())
+    assert after["ETag"] != before["ETag"]
+
+
+def test_unpublishing_removes_the_story_for_the_next_reader(client, article):
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert "First version" in client.get("/").content.decode()
+
+    services.article_unpublish(article=article)
+
+    assert client.get(url).status_code == 404
+    assert "First version" not in client.get("/").content.decode()
+
+
+def test_the_version_changes_again_when_the_transaction_commits(
+    article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+        during = caching.content_version()
+
+    assert caching.content_version() != during
+
+
+def test_staff_never_get_cached_pages(editor_client, article, django_assert_max_num_queries):
+    url = article.get_absolute_url()
+    Client().get(url)  # cached for anonymous readers
+
+    with django_assert_max_num_queries(20) as queries:
+        response = editor_client.get(url)
+
+    assert len(queries.captured_queries) > 0
+
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_staff_preview_is_never_stored_for_readers(editor_client):
+    draft = factories.ArticleFactory(
+        headline="Not yet", status=Article.Status.DRAFT, publish_at=None
+    )
+    assert editor_client.get(draft.get_absolute_url()).status_code == 200
+
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_search_results_and_odd_query_strings_are_not_cached(
+    client, article, django_assert_max_num_queries
+):
+    client.get("/search/", {"q": "first"})
+    client.get("/", {"utm_source": "x"})
+
+    with django_assert_max_num_queries(10) as search:
+        client.get("/search/", {"q": "first"})
+    with django_assert_max_num_queries(10) as home:
+        client.get("/", {"utm_source": "x"})
+
+    assert len(search.captured_queries) > 0
+    assert len(home.captured_queries) > 0
+
+
+def test_a_missing_page_is_not_cached(client):
+    assert client.get("/articles/coming-soon/").status_code == 404
+
+    factories.ArticleFactory(slug="coming-soon")
+
+    assert client.get("/articles/coming-soon/").status_code == 200
+
+
+def test_pages_are_not_kept_past_the_next_scheduled_publication(client):
+    now = timezone.now()
+    factories.ArticleFactory(headline="Later", publish_at=now + timedelta(seconds=90))
+    factories.ArticleFactory(headline="Much later", publish_at=now + timedelta(days=2))
+    version = caching.content_version()
+
+    seconds = caching.seconds_until_next_publication(version, now)
+
+    assert 89 <= seconds <= 90
+    assert caching.PageCacheMiddleware(None).timeout(version) <= 90
+
+
+def test_a_scheduled_story_appears_when_its_time_has_come(client, settings, monkeypatch):
+    now = timezone.now()
+    factories.ArticleFactory(headline="Already out", publish_at=now - timedelta(hours=1))
+    factories.ArticleFactory(headline="Scheduled", publish_at=now + timedelta(seconds=30))
+    assert "Scheduled" not in client.get("/").content.decode()
+
+    # Half a minute on: the cached home page has expired and the story is published.
+    later = now + timedelta(seconds=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(caching.cache, "get", _expire_pages(caching.cache.get))
+
+    assert "Scheduled" in client.get("/").content.decode()
+
+
+def _expire_pages(get):
+    """The cache as it is once the page entries' timeouts have run out."""
+
+    def expired_get(key, *args, **kwargs):
+        return None if key.startswith("newsroom:page:") else get(key, *args, **kwargs)
+
+    return expired_get
+
+
+def test_cache_can_be_turned_off(client, article, settings, django_assert_max_num_queries):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    client.get(article.get_absolute_url())
+
+    with django_assert_max_num_queries(10) as queries:
+        response = client.get(article.get_absolute_url())
+
+    assert len(queries.captured_queries) > 0
+    assert "ETag" in response
