@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
@@ -20,4 +20,21 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     # Tag slugs keep the letters of any script ("zürich", "україна"): taggit makes them so.
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    # Feeds: RSS 2.0 at feed/, Atom 1.0 at feed/atom/, for the site and each list page.
+    path("feed/", feeds.ArticleFeed(), name="feed-rss"),
+    path("feed/atom/", feeds.ArticleFeed(feeds.MediaAtomFeed), name="feed-atom"),
+    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed-rss"),
+    path(
+        "sections/<slug:slug>/feed/atom/",
+        feeds.SectionFeed(feeds.MediaAtomFeed),
+        name="section-feed-atom",
+    ),
+    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed-rss"),
+    path(
+        "authors/<slug:slug>/feed/atom/",
+        feeds.AuthorFeed(feeds.MediaAtomFeed),
+        name="author-feed-atom",
+    ),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed-rss"),
+    path("tags/<str:slug>/feed/atom/", feeds.TagFeed(feeds.MediaAtomFeed), name="tag-feed-atom"),
 ]

@@ -1,0 +1,248 @@
+"""RSS 2.0 and Atom 1.0 feeds of the latest published articles, lead photos as Media RSS."""
+
+import copy
+import mimetypes
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+
+FEED_ITEM_COUNT = 30
+# Readers poll feeds often; a few minutes of shared caching spares the database.
+FEED_MAX_AGE = 300
+MEDIA_RSS_NAMESPACE = "http://search.yahoo.com/mrss/"
+
+
+class FeedImage(NamedTuple):
+    url: str
+    width: int
+    height: int
+    mime_type: str
+
+
+def feed_image(photo):
+    """The file a feed item shows for a photo: its URL, size and MIME type."""
+    # The original upload for now; a JPEG rendition replaces it here once photos have them.
+    mime_type = mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"
+    return FeedImage(photo.image.url, photo.width, photo.height, mime_type)
+
+
+def byline_text(article):
+    """The printed byline without its first word, as one author name: "A, B and C with AP"."""
+    groups = []
+    for label, bylines in article.byline:
+        names = [byline.name for byline in bylines]
+        text = names[-1] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        # The byline reads "By A with B": the first group's label is left out, the others kept.
+        groups.append(f"{label.lower()} {text}" if groups else text)
+    return " ".join(groups)
+
+
+def add_media_content(handler, media):
+    """Write an item's image as Media RSS: the file, its alt text, caption and credit."""
+    if not media:
+        return
+    attributes = {"url": media["url"], "type": media["mime_type"], "medium": "image"}
+    if media["width"] and media["height"]:
+        attributes.update(width=str(media["width"]), height=str(media["height"]))
+    handler.startElement("media:content", attributes)
+    # Media RSS has no element for alt text; its title is the closest, a plain-text label.
+    handler.addQuickElement("media:title", media["alt_text"], {"type": "plain"})
+    if media["caption"]:
+        handler.addQuickElement("media:description", media["caption"], {"type": "plain"})
+    if media["credit"]:
+        handler.addQuickElement("media:credit", media["credit"])
+    handler.endElement("media:content")
+
+
+class MediaRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with each item's image as Media RSS."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS_NAMESPACE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_content(handler, item["media"])
+
+
+class MediaAtomFeed(Atom1Feed):
+    """Atom 1.0 with each entry's image as Media RSS."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS_NAMESPACE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_content(handler, item["media"])
+
+
+class ArticleFeed(Feed):
+    """The latest published articles of the whole site; subclasses narrow the selection."""
+
+    feed_type = MediaRssFeed
+    item_guid_is_permalink = False
+
+    def __init__(self, feed_type=None):
+        self.feed_type = feed_type or self.feed_type
+
+    def __call__(self, request, *args, **kwargs):
+        # The URLconf holds one instance for every request: bind this request to a copy, so
+        # addresses use the host readers came to, as canonical links do, and not the
+        # contrib.sites domain.
+        feed = copy.copy(self)
+        feed.request = request
+        response = super(ArticleFeed, feed).__call__(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+        return response
+
+    def absolute(self, url):
+        return self.request.build_absolute_uri(url)
+
+    def articles(self, obj):
+        """The published articles this feed may list."""
+        return Article.objects.published()
+
+    def items(self, obj):
+        return (
+            self.articles(obj)
+            .for_listing()
+            .prefetch_related("tags")
+            .latest_first()[:FEED_ITEM_COUNT]
+        )
+
+    def title(self, obj):
+        return settings.NEWSROOM_SITE_NAME
+
+    def link(self, obj):
+        return self.absolute(reverse("articles:home"))
+
+    def feed_url(self, obj):
+        return self.absolute(self.request.path)
+
+    def description(self, obj):
+        return _("The latest stories from %(site)s.") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def author_name(self, obj):
+        # Atom wants an author for the feed when an entry has none (an article with no byline).
+        return settings.NEWSROOM_SITE_NAME
+
+    def item_title(self, article):
+        # Plain, unlike contrib's default: an Atom title is text, and RSS readers take it so.
+        return article.headline
+
+    def item_description(self, article):
+        # Both formats read the description as HTML; ours is plain text.
+        return escape(article.description_for_search)
+
+    def item_link(self, article):
+        return self.absolute(article.get_absolute_url())
+
+    def item_guid(self, article):
+        # A tag: URI on the article's id, not its address: a slug may change after publication,
+        # and readers would show the story again under its new address.
+        return f"tag:{self.request.get_host()},{article.published_at:%Y-%m-%d}:article:{article.pk}"
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at or article.published_at
+
+    def item_author_name(self, article):
+        return byline_text(article) or None
+
+    def item_categories(self, article):
+        return [article.section.name, *(tag.name for tag in article.tags.all())]
+
+    def item_extra_kwargs(self, article):
+        photo = article.lead_photo
+        if photo is None or not photo.image:
+            return {"media": None}
+        image = feed_image(photo)
+        return {
+            "media": {
+                "url": self.absolute(image.url),
+                "width": image.width,
+                "height": image.height,
+                "mime_type": image.mime_type,
+                "alt_text": photo.alt_text,
+                "caption": article.lead_caption,
+                "credit": photo.credit,
+            }
+        }
+
+
+class SectionFeed(ArticleFeed):
+    """The latest published articles filed in one section."""
+
+    def get_object(self, request, slug):
+        return Section.objects.get(slug=slug)
+
+    def articles(self, section):
+        return super().articles(section).in_section(section)
+
+    def title(self, section):
+        return f"{section.name} – {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, section):
+        return self.absolute(section.get_absolute_url())
+
+    def description(self, section):
+        return section.description or _("The latest %(section)s stories from %(site)s.") % {
+            "section": section.name,
+            "site": settings.NEWSROOM_SITE_NAME,
+        }
+
+
+class AuthorFeed(ArticleFeed):
+    """The latest published articles an author has a byline on."""
+
+    def get_object(self, request, slug):
+        return Author.objects.get(slug=slug)
+
+    def articles(self, author):
+        return super().articles(author).filter(bylines__author=author)
+
+    def title(self, author):
+        return f"{author.name} – {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, author):
+        return self.absolute(author.get_absolute_url())
+
+    def description(self, author):
+        return author.bio or _("The latest stories by %(author)s.") % {"author": author.name}
+
+
+class TagFeed(ArticleFeed):
+    """The latest published articles with one tag."""
+
+    def get_object(self, request, slug):
+        # As on the tag page: a tag used only on unpublished articles could give a story away.
+        return Tag.objects.get(slug=slug, pk__in=Article.objects.published().values("tags"))
+
+    def articles(self, tag):
+        return super().articles(tag).filter(tags=tag)
+
+    def title(self, tag):
+        return _("Stories tagged “%(tag)s” – %(site)s") % {
+            "tag": tag.name,
+            "site": settings.NEWSROOM_SITE_NAME,
+        }
+
+    def link(self, tag):
+        return self.absolute(reverse("articles:tag-detail", kwargs={"slug": tag.slug}))
+
+    def description(self, tag):
+        return _("The latest stories tagged “%(tag)s”.") % {"tag": tag.name}
