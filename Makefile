@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_FIXTURE := articles/fixtures/demo/seed.json
+# The Nu HTML Checker and axe-core for the page checks, from tests/package-lock.json.
+PAGE_CHECKERS := tests/node_modules/.package-lock.json
 
 .PHONY: demo test venv serve
 
@@ -21,8 +23,17 @@ demo: venv
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: venv
+test: venv $(PAGE_CHECKERS)
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; we use the one
+# installed. Without npm the page checks skip with a reason (and fail under CI=true).
+$(PAGE_CHECKERS): tests/package.json tests/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "npm not found: the HTML and accessibility checks will skip"; \
+	fi
