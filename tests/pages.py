@@ -1,0 +1,150 @@
+"""
+The reader page types, with URLs into the demo seed, and the real clients that judge them:
+the Nu HTML Checker (Java) and Debian's Chromium driven by Playwright, with axe-core.
+
+A new page type is one row in PAGE_TYPES. The checkers come from apt (chromium, a Java
+runtime) and from tests/package.json (`make test` installs them into tests/node_modules).
+"""
+
+import io
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+SEED_FIXTURE = Path(settings.BASE_DIR) / "articles" / "fixtures" / "demo" / "seed.json"
+SEED_ARTICLE = "nato-secretary-general-says-ukraine-will-join-alliance-in-the-future"
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    url: Callable[[], str]  # called once the seed is in the database
+    status: int = 200
+    lead_image: str | None = None  # selector of the image that must have loaded
+
+
+def _reverse(name, **kwargs):
+    return reverse(f"articles:{name}", kwargs=kwargs)
+
+
+PAGE_TYPES = [
+    PageType("home", lambda: _reverse("home"), lead_image=".lead-story img"),
+    PageType(
+        "article",
+        lambda: _reverse("article-detail", slug=SEED_ARTICLE),
+        lead_image="article figure img",
+    ),
+    PageType("section", lambda: _reverse("section-detail", slug="world")),
+    PageType("author", lambda: _reverse("author-detail", slug="angela-skujins")),
+    PageType("agency", lambda: _reverse("agency-detail", slug="ap")),
+    PageType("tag", lambda: _reverse("tag-detail", slug="nato")),
+    PageType("archive", lambda: _reverse("archive")),
+    PageType("archive-year", lambda: _reverse("archive-year", year="2024")),
+    PageType("archive-month", lambda: _reverse("archive-month", year="2024", month="10")),
+    PageType("search", lambda: _reverse("search") + "?q=NATO"),
+    PageType("404", lambda: "/articles/no-such-story/", status=404),
+]
+
+WIDTHS = [375, 1280]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+
+NODE_MODULES = Path(__file__).parent / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def seed_import():
+    """Import the demo story with its photo, bylines, section, tags and Read more links."""
+    call_command("import_articles", str(SEED_FIXTURE), stdout=io.StringIO())
+
+
+NPM_HINT = "run `make test` with npm installed (it runs npm ci --prefix tests)"
+
+
+def installed(path, how):
+    """Return the path, or skip the calling test saying how to install what is missing."""
+    if not Path(path).exists():
+        pytest.skip(f"{path} is missing: {how}")
+    return path
+
+
+def vnu_errors(html_files):
+    """Run the Nu HTML Checker once over all files; return each file's errors by its stem."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is missing: apt-get install default-jre-headless")
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            installed(VNU_JAR, NPM_HINT),
+            "--errors-only",
+            "--format",
+            "json",
+            *html_files,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # vnu writes its JSON report to stderr and exits 1 when it found errors.
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"vnu failed ({result.returncode}):\n{result.stderr}")
+    errors = {Path(path).stem: [] for path in html_files}
+    for message in json.loads(result.stderr)["messages"]:
+        stem = Path(message["url"].removeprefix("file:")).stem
+        errors[stem].append(
+            f"line {message.get('lastLine')}: {message['message']} {message.get('extract', '')!r}"
+        )
+    return errors
+
+
+def chromium_launch(playwright):
+    """Debian's headless Chromium, with its own background traffic (updates, sync) off."""
+    return playwright.chromium.launch(
+        executable_path=installed(CHROMIUM, "apt-get install chromium"),
+        headless=True,
+        args=CHROMIUM_ARGS,
+    )
+
+
+def axe_violations(page, script):
+    """Run axe-core in the loaded page; return its violations, each with its nodes' targets."""
+    page.add_script_tag(path=script)
+    return page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}}).then(
+            result => result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(node => node.target.join(" ")),
+            })))""",
+        AXE_TAGS,
+    )
+
+
+def describe_violations(violations):
+    """One readable line per axe-core violation, then one per offending element."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {target}" for target in violation["targets"])
+    return "\n".join(lines)
