@@ -1,6 +1,9 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -9,6 +12,8 @@ from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink,
 from articles.validators import validate_tag_name
 
 THUMBNAIL_WIDTH = 80
+# The photo fields its renditions are made from.
+RENDITION_INPUTS = {"image", "focal_point_x", "focal_point_y"}
 
 
 def thumbnail(photo, width=THUMBNAIL_WIDTH):
@@ -99,6 +104,10 @@ class PhotoAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if not change or RENDITION_INPUTS & set(form.changed_data):
+            # Made from what the database holds once the change is committed; a rolled-back
+            # save makes none.
+            transaction.on_commit(partial(services.photo_renditions_make, photo=obj))
 
 
 class ArticleAdminForm(forms.ModelForm):

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from articles import caching
-from articles.models import Article, RelatedLink
+from articles import caching, renditions
+from articles.models import Article, Photo, RelatedLink
 
 
 @transaction.atomic
@@ -117,6 +117,23 @@ def article_rows_replace(
     # bulk_create sends no post_save: say so to the page cache ourselves.
     caching.content_changed()
     return created
+
+
+def photo_renditions_make(*, photo: Photo) -> int:
+    """
+    Make and store the renditions `photo` lacks for its current image and focal point, and
+    record them in its manifest with one UPDATE (none when it is unchanged). Returns the number
+    of files written. Never raises for a missing or unreadable image or a failing storage: that
+    is logged, and the manifest lists only what exists, so pages show the original instead.
+    Files are written at once, outside any transaction: call it after the photo is committed.
+    """
+    manifest, written = renditions.make_missing(photo)
+    if manifest != photo.renditions:
+        Photo.objects.filter(pk=photo.pk).update(renditions=manifest)
+        photo.renditions = manifest
+        # update() sends no post_save: pages showing the original can now show renditions.
+        caching.content_changed()
+    return written
 
 
 def _once_per_article(model):

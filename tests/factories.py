@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from articles import services
 from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
 
 
@@ -74,12 +75,19 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 class PhotoFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Photo
+        skip_postgeneration_save = True
 
     image = factory.LazyFunction(image_upload)
     alt_text = factory.Sequence(lambda n: f"Alt text {n}")
     caption = factory.Sequence(lambda n: f"Caption {n}")
     creator = "A. Photographer"
     copyright_notice = "Copyright 2024 Agency"
+
+    @factory.post_generation
+    def make_renditions(photo, create, extracted, **kwargs):
+        """Renditions as the admin and the importer make them; make_renditions=False for none."""
+        if create and extracted is not False:
+            services.photo_renditions_make(photo=photo)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

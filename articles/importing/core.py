@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import partial
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -468,6 +469,9 @@ class _FileImport:
             if old_name:
                 transaction.on_commit(lambda: default_storage.delete(old_name))
         instance.save()
+        if plan.kind == "photos":
+            # After the commit, so a dry run or a failed file makes none.
+            transaction.on_commit(partial(services.photo_renditions_make, photo=instance))
         if plan.is_new:
             self.report.created += 1
         else:

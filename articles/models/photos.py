@@ -110,6 +110,9 @@ class Photo(models.Model):
         blank=True,
         help_text="Vertical position of the subject, 0 (top) to 1 (bottom).",
     )
+    # The manifest of stored renditions (articles.renditions): pages read it from the row they
+    # already have, so a responsive image costs no query and no file check.
+    renditions = models.JSONField("renditions", editable=False, default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="uploaded by",
