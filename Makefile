@@ -19,6 +19,7 @@ demo: venv
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_articles $(DEMO_FIXTURE)
+	$(BIN)/python manage.py make_renditions
 	$(BIN)/python manage.py demo_editor
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

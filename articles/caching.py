@@ -22,9 +22,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import http_date
 
 VERSION_KEY = "newsroom:content-version"
-# Query strings that only pick a page of a list; others (search queries) are not cached, so
-# arbitrary URLs cannot fill the cache.
-CACHEABLE_PARAMETERS = {"page"}
+# Query strings that only pick a page of a list (or of a sitemap); others (search queries) are
+# not cached, so arbitrary URLs cannot fill the cache.
+CACHEABLE_PARAMETERS = {"page", "p"}
 CACHEABLE_CONTENT_TYPES = (
     "text/html",
     "text/plain",

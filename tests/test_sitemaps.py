@@ -26,7 +26,7 @@ NAMESPACES = {
     "news": "http://www.google.com/schemas/sitemap-news/0.9",
 }
 NEWS_EXTENSION = {NAMESPACES["news"]: "sitemap-news.xsd"}
-SECTIONS = ["pages", "articles", "sections", "authors", "tags"]
+SECTIONS = ["pages", "articles", "sections", "authors", "agencies", "tags"]
 
 
 def xsd(name, extensions=None):
@@ -57,13 +57,15 @@ def section_url(section):
 
 @pytest.fixture
 def story():
-    """A published story in World, by Angela Skujins, tagged Ukraine."""
+    """A published story in World, by Angela Skujins with AP, tagged Ukraine."""
     section = factories.SectionFactory(slug="world", name="World")
     article = factories.ArticleFactory(
         headline="A visible story", slug="visible", section=section, tags=["Ukraine"]
     )
     author = factories.AuthorFactory(name="Angela Skujins", slug="angela-skujins")
     Byline.objects.create(article=article, author=author, position=0)
+    agency = factories.AgencyFactory(short_name="AP", slug="ap")
+    Byline.objects.create(article=article, agency=agency, position=1)
     return article
 
 
@@ -100,6 +102,7 @@ def test_sitemap_index_lists_each_page_of_a_long_sitemap(client, monkeypatch):
         ("articles", ["/articles/visible/"]),
         ("sections", ["/sections/world/"]),
         ("authors", ["/authors/angela-skujins/"]),
+        ("agencies", ["/agencies/ap/"]),
         ("tags", ["/tags/ukraine/"]),
     ],
 )
@@ -110,14 +113,18 @@ def test_sitemap_lists_what_readers_can_see(client, story, section, paths):
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)
-@pytest.mark.parametrize("section", ["articles", "authors", "tags"])
+@pytest.mark.parametrize("section", ["articles", "authors", "agencies", "tags"])
 def test_sitemap_leaves_out_what_readers_cannot_see(client, story, section, state):
     hidden = factories.ArticleFactory(slug="secret", tags=["Embargoed"], **HIDDEN_STATES[state])
     factories.BylineFactory(article=hidden, author__slug="secret-author")
+    factories.BylineFactory(
+        article=hidden, author=None, agency=factories.AgencyFactory(slug="secret-agency")
+    )
     # The data that could leak is there: the same sitemap lists the published story's pages.
     visible = {
         "articles": "/articles/visible/",
         "authors": "/authors/angela-skujins/",
+        "agencies": "/agencies/ap/",
         "tags": "/tags/ukraine/",
     }[section]
 
@@ -255,7 +262,7 @@ def test_unknown_sitemap_is_not_found(client):
 def test_sitemap_may_be_cached_but_not_indexed(client, story, url):
     response = client.get(url)
 
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
     assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
 
 
@@ -264,7 +271,7 @@ def test_robots_txt_opens_the_site_and_names_both_sitemaps(client):
 
     assert response["Content-Type"] == "text/plain"
     lines = response.content.decode().splitlines()
-    assert lines[:2] == ["User-agent: *", "Disallow: /admin/"]
+    assert lines[:3] == ["User-agent: *", "Disallow: /admin/", "Disallow: /search/"]
     assert [line for line in lines if line.startswith("Sitemap:")] == [
         "Sitemap: http://testserver/sitemap.xml",
         "Sitemap: http://testserver/sitemap-news.xml",
@@ -275,13 +282,14 @@ def test_robots_txt_opens_the_site_and_names_both_sitemaps(client):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # articles: count and latest change; sections, authors and tags: a count each
-        (reverse("sitemap-index"), 5),
+        # articles: count and latest change; sections, authors, agencies and tags: a count each
+        (reverse("sitemap-index"), 6),
         # each sitemap: a count, then its page of rows
         (section_url("pages"), 0),
         (section_url("articles"), 2),
         (section_url("sections"), 2),
         (section_url("authors"), 2),
+        (section_url("agencies"), 2),
         (section_url("tags"), 2),
         (reverse("sitemap-news"), 2),
     ],
@@ -294,6 +302,7 @@ def test_sitemap_queries_do_not_grow_with_items(
         for _ in range(count):
             article = factories.ArticleFactory(section=section, tags=[f"t{index}", "shared"])
             factories.BylineFactory(article=article)
+            factories.BylineFactory(article=article, author=None, agency=factories.AgencyFactory())
     # Count the view's own queries: the first request fills the per-process caches (the site
     # row, taggit's content type), and no page cache answers the second.
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
