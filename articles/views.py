@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import generic
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import metadata
 from articles.models import Agency, Article, Author, Section
 
 HOME_ARTICLE_COUNT = 40
@@ -173,7 +175,21 @@ class ArticleDetailView(DetailView):
         return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(is_preview=not self.object.is_published, **kwargs)
+        article, request = self.object, self.request
+        trail = [
+            (settings.NEWSROOM_SITE_NAME, reverse("articles:home")),
+            (article.section.name, article.section.get_absolute_url()),
+            (article.headline, article.get_absolute_url()),
+        ]
+        return super().get_context_data(
+            is_preview=not article.is_published,
+            open_graph=metadata.article_open_graph(request, article),
+            json_ld=[
+                metadata.article_json_ld(request, article),
+                metadata.breadcrumbs_json_ld(request, trail),
+            ],
+            **kwargs,
+        )
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
