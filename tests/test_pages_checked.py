@@ -5,6 +5,7 @@ from operator import attrgetter
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client, override_settings
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -72,13 +73,16 @@ def html_errors(site, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    # Playwright's sync API keeps an asyncio loop running on this thread, so Django takes each
-    # test's transaction for database access from async code; there is no async code here.
+    """Debian's Chromium, open for this module's tests."""
+    # Playwright's sync API keeps an asyncio loop running on this thread. While it runs, Django
+    # takes each test's transaction for async code, and asgiref gives the thread a second set of
+    # database connections: allow the one (there is no async code here), close the other.
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = chromium_launch(playwright)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
