@@ -11,6 +11,7 @@ The version lives in the configured cache, so every server process must share it
 than one process, use a shared CACHE_URL (Redis), not the local-memory default.
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -93,7 +94,9 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         version = content_version()
-        key = f"newsroom:page:{version}:{request.build_absolute_uri()}"
+        # Hashed: any cache backend takes the key, however long the address (memcached: 250).
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"newsroom:page:{version}:{address}"
         entry = cache.get(key)
         if entry is not None:
             return self.response_from(entry)

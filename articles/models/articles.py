@@ -199,7 +199,14 @@ class Article(models.Model):
                 name="article_published_has_publish_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish")]
+        indexes = [
+            # Lists walk these in their order (newest first, then newest row), so counting
+            # and paging through ids never touch the table or sort, however deep the page.
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_status_publish"),
+            models.Index(
+                fields=["section", "status", "-publish_at", "-id"], name="article_section_publish"
+            ),
+        ]
 
     def __str__(self):
         return self.headline
