@@ -8,7 +8,16 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from articles import services
-from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
+from articles.models import (
+    Agency,
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Photo,
+    RelatedLink,
+    Section,
+)
 from articles.validators import validate_tag_name
 
 THUMBNAIL_WIDTH = 80
@@ -111,6 +120,13 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    substantive_change = forms.BooleanField(
+        label="Substantive change",
+        required=False,
+        help_text="Tick when this change matters to readers: the article then shows "
+        "“Updated” with the time of this save. Leave it for typos and small fixes.",
+    )
+
     def clean_tags(self):
         tags = self.cleaned_data["tags"]
         for name in tags:
@@ -182,6 +198,22 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "“Read more” links"
 
 
+class CorrectionInline(admin.StackedInline):
+    """Corrections are appended, never edited or removed: earlier ones are shown read-only."""
+
+    model = Correction
+    fields = ["text", "published_at", "created_by"]
+    readonly_fields = ["published_at", "created_by"]
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -198,8 +230,8 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "lead_photo"]
-    readonly_fields = ["first_published_at", "created_at", "modified_at"]
-    inlines = [BylineInline, RelatedLinkInline]
+    readonly_fields = ["first_published_at", "last_updated_at", "created_at", "modified_at"]
+    inlines = [BylineInline, RelatedLinkInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     save_on_top = True
     fieldsets = [
@@ -213,6 +245,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "publish_at",
                     "first_published_at",
                     "last_updated_at",
+                    "substantive_change",
                     "created_at",
                     "modified_at",
                 ]
@@ -246,6 +279,8 @@ class ArticleAdmin(admin.ModelAdmin):
         old_slug = form.initial.get("slug", "") if change else ""
         super().save_model(request, obj, form, change)
         services.article_slug_changed(article=obj, old_slug=old_slug)
+        if form.cleaned_data.get("substantive_change"):
+            services.article_mark_updated(article=obj)
 
     def save_formset(self, request, form, formset, change):
         if isinstance(formset, PositionedInlineFormSet):
@@ -254,6 +289,11 @@ class ArticleAdmin(admin.ModelAdmin):
             services.article_rows_replace(
                 article=form.instance, model=formset.model, rows=formset.ordered_instances()
             )
+        elif formset.model is Correction:
+            for correction in formset.save(commit=False):
+                services.article_correction_add(
+                    article=form.instance, text=correction.text, user=request.user
+                )
         else:
             super().save_formset(request, form, formset, change)
 

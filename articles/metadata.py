@@ -88,6 +88,15 @@ def article_json_ld(request, article):
     }
     if article.lead_photo_id:
         data["image"] = image_objects(request, article.lead_photo, article.lead_caption)
+    data["correction"] = [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": correction.published_at.isoformat(),
+            "url": absolute(request, correction.get_absolute_url()),
+        }
+        for correction in article.corrections.all()
+    ]
     return {name: value for name, value in data.items() if value not in (None, "", [])}
 
 

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from articles import caching, renditions
-from articles.models import Article, Photo, RelatedLink
+from articles.models import Article, Correction, Photo, RelatedLink
 
 
 @transaction.atomic
@@ -146,3 +146,30 @@ def _once_per_article(model):
         ):
             fields = [name for name in constraint.fields if name != "article"]
             yield fields, constraint.violation_error_message
+
+
+@transaction.atomic
+def article_correction_add(*, article: Article, text: str, user=None) -> Correction:
+    """
+    Append a correction to `article`, timed now, and show readers the article as updated
+    then: a correction always matters to them. Raises ValidationError for an empty text.
+    """
+    correction = Correction(article=article, text=text.strip(), created_by=user)
+    correction.full_clean()
+    correction.save()
+    article_mark_updated(article=article, at=correction.published_at)
+    return correction
+
+
+@transaction.atomic
+def article_mark_updated(*, article: Article, at: datetime | None = None) -> Article:
+    """
+    Record a substantive change: readers see "Updated" with this time (default now). Nothing
+    changes for an article that has not been published yet, whose publication time comes later.
+    """
+    at = at or timezone.now()
+    if article.first_published_at is None or at <= article.first_published_at:
+        return article
+    article.last_updated_at = at
+    article.save(update_fields=["last_updated_at", "modified_at"])
+    return article

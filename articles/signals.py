@@ -7,9 +7,29 @@ from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
 from articles import caching
-from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
+from articles.models import (
+    Agency,
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Photo,
+    RelatedLink,
+    Section,
+)
 
-SHOWN_ON_PAGES = [Article, Byline, RelatedLink, Photo, Section, Author, Agency, Tag, TaggedItem]
+SHOWN_ON_PAGES = [
+    Article,
+    Byline,
+    RelatedLink,
+    Correction,
+    Photo,
+    Section,
+    Author,
+    Agency,
+    Tag,
+    TaggedItem,
+]
 
 
 def content_changed(sender, **kwargs):

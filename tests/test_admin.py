@@ -30,7 +30,17 @@ def inline_data(prefix, rows, initial=0):
     return data
 
 
-def article_form(section, *, bylines=(), links=(), byline_initial=0, link_initial=0, **fields):
+def article_form(
+    section,
+    *,
+    bylines=(),
+    links=(),
+    corrections=(),
+    byline_initial=0,
+    link_initial=0,
+    correction_initial=0,
+    **fields,
+):
     now = timezone.now() - timedelta(minutes=5)
     data = {
         "headline": "Ukraine will join NATO 'in the future'",
@@ -44,14 +54,13 @@ def article_form(section, *, bylines=(), links=(), byline_initial=0, link_initia
         "status": "published",
         "publish_at_0": now.strftime("%Y-%m-%d"),
         "publish_at_1": now.strftime("%H:%M:%S"),
-        "last_updated_at_0": "",
-        "last_updated_at_1": "",
         "seo_title": "",
         "seo_description": "",
         **fields,
     }
     data.update(inline_data("bylines", bylines, byline_initial))
     data.update(inline_data("related_links", links, link_initial))
+    data.update(inline_data("corrections", corrections, correction_initial))
     return data
 
 
@@ -402,11 +411,11 @@ def test_change_form_queries_do_not_grow_with_rows(editor_client, django_assert_
             position=10 + position,
         )
 
-    # session, user, article, permissions (2), tags, bylines, links, the section and lead photo
-    # widgets; then Django's autocomplete widget looks up its chosen value, one query for each
-    # row's author, agency or linked article. The rows' own headings cost nothing more.
+    # session, user, article, permissions (2), tags, bylines, links, corrections, the section
+    # and lead photo widgets; then Django's autocomplete widget looks up its chosen value, one
+    # query for each row's author, agency or linked article. The rows' headings cost nothing.
     autocomplete_values = 3 * count
-    with django_assert_num_queries(10 + autocomplete_values):
+    with django_assert_num_queries(11 + autocomplete_values):
         response = editor_client.get(change_url(article))
 
     assert response.status_code == 200

@@ -61,6 +61,7 @@ def test_conditional_get_answers_not_modified(client, article, validator):
         "section name",
         "tags",
         "bylines replaced",
+        "correction",
     ],
 )
 def test_an_edit_shows_to_the_next_anonymous_reader(client, article, edit):
@@ -87,6 +88,9 @@ def test_an_edit_shows_to_the_next_anonymous_reader(client, article, edit):
     elif edit == "tags":
         article.tags.add("Brand new tag")
         expected = "Brand new tag"
+    elif edit == "correction":
+        services.article_correction_add(article=article, text="A name was misspelt.")
+        expected = "A name was misspelt."
     else:
         agency = factories.AgencyFactory(short_name="AP")
         services.article_rows_replace(article=article, model=Byline, rows=[Byline(agency=agency)])

@@ -258,8 +258,8 @@ def test_article_page_queries_do_not_grow_with_related_items(
         )
         factories.RelatedLinkFactory(article=article, position=position)
         article.tags.add(f"tag {position}")
-    # article, bylines, tags, related links, navigation sections
-    with django_assert_num_queries(5 + PAGE_CACHE_MISS):
+    # article, bylines, tags, related links, corrections, navigation sections
+    with django_assert_num_queries(6 + PAGE_CACHE_MISS):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 

@@ -82,7 +82,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.for_listing()
             .select_related("lead_photo__source")
-            .prefetch_related("tags", related_links_prefetch())
+            .prefetch_related("tags", related_links_prefetch(), "corrections")
         )
 
 
@@ -462,3 +462,40 @@ class RelatedLink(models.Model):
     @property
     def href(self):
         return self.target.get_absolute_url() if self.target_id else self.url
+
+
+class Correction(models.Model):
+    """
+    A published correction of an article: what was wrong and when it was put right. Corrections
+    are only ever added, never edited or removed, so the record readers see stays honest.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(
+        "correction",
+        help_text="What was wrong, as readers will read it. Example: An earlier version of "
+        "this article gave the wrong date for the summit.",
+    )
+    published_at = models.DateTimeField("time", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="added by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = "correction"
+        verbose_name_plural = "corrections"
+
+    def __str__(self):
+        return Truncator(self.text).chars(80)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
