@@ -4,10 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from articles import services
+from articles import renditions, services
+from articles.forms import PhotoAdminForm
 from articles.models import (
     Agency,
     Article,
@@ -25,13 +28,20 @@ THUMBNAIL_WIDTH = 80
 RENDITION_INPUTS = {"image", "focal_point_x", "focal_point_y"}
 
 
-def thumbnail(photo, width=THUMBNAIL_WIDTH):
+def thumbnail(photo, width=THUMBNAIL_WIDTH, *, small=False):
+    """
+    An <img> of `photo` `width` pixels wide; with `small`, from its smallest rendition that is
+    sharp on high-density screens (read from the row: no query), else from the original.
+    """
     if not photo or not photo.image:
         return "—"
+    rendition = small and renditions.photo_rendition(
+        photo, "original", width=2 * width, image_format="webp"
+    )
     height = round(width * photo.height / photo.width) if photo.width else width
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
-        photo.image.url,
+        rendition.url if rendition else photo.image.url,
         width,
         height,
         photo.alt_text,
@@ -67,17 +77,72 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name"]
 
 
+# Where a photo is used: each model, with its field that names the photo.
+PHOTO_USES = [(Article, "lead_photo"), (Author, "portrait")]
+
+
+def _photo_uses():
+    """How often the outer query's photo is used, drafts included: one subquery per use."""
+    counts = [
+        Coalesce(
+            Subquery(
+                model.objects.filter(**{field: OuterRef("pk")})
+                .order_by()
+                .values(field)
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            0,
+        )
+        for model, field in PHOTO_USES
+    ]
+    return sum(counts[1:], start=counts[0])
+
+
+class PhotoUsageFilter(admin.SimpleListFilter):
+    """Photos some article leads with or some author has as portrait, and the others."""
+
+    title = "usage"
+    parameter_name = "usage"
+
+    def lookups(self, request, model_admin):
+        return [("used", "Used"), ("unused", "Unused")]
+
+    def queryset(self, request, queryset):
+        used = Q()
+        for model, field in PHOTO_USES:
+            used |= Q(Exists(model.objects.filter(**{field: OuterRef("pk")})))
+        if self.value() == "used":
+            return queryset.filter(used)
+        if self.value() == "unused":
+            return queryset.exclude(used)
+        return queryset
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "__str__", "creator", "credit_line", "dimensions", "created_at"]
-    list_display_links = ["thumbnail", "__str__"]
-    list_select_related = ["source"]
-    list_filter = ["source", "created_at"]
+    form = PhotoAdminForm
+    list_display = [
+        "thumbnail",
+        "description",
+        "creator",
+        "credit_line",
+        "taken_at",
+        "uploaded_by",
+        "uses",
+        "created_at",
+    ]
+    list_display_links = ["thumbnail", "description"]
+    list_select_related = ["uploaded_by"]
+    list_filter = [PhotoUsageFilter, "source", "created_at"]
     search_fields = ["caption", "alt_text", "creator", "credit_line", "copyright_notice"]
     readonly_fields = ["preview", "dimensions", "content_hash", "uploaded_by"]
     autocomplete_fields = ["source"]
     fieldsets = [
-        (None, {"fields": ["image", "preview", "dimensions", "alt_text", "caption"]}),
+        (
+            None,
+            {"fields": ["image", "held_upload", "preview", "dimensions", "alt_text", "caption"]},
+        ),
         (
             "Rights",
             {"fields": ["creator", "credit_line", "copyright_notice", "source", "taken_at"]},
@@ -97,9 +162,21 @@ class PhotoAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        # Counted in the list's own query: a photo's uses cost no query per row.
+        return super().get_queryset(request).annotate(use_count=_photo_uses())
+
     @admin.display(description="photo")
     def thumbnail(self, photo):
-        return thumbnail(photo)
+        return thumbnail(photo, small=True)
+
+    @admin.display(description="caption (else alt text)", ordering="caption")
+    def description(self, photo):
+        return str(photo)
+
+    @admin.display(description="uses", ordering="use_count")
+    def uses(self, photo):
+        return photo.use_count
 
     @admin.display(description="preview")
     def preview(self, photo):
@@ -117,6 +194,10 @@ class PhotoAdmin(admin.ModelAdmin):
             # Made from what the database holds once the change is committed; a rolled-back
             # save makes none.
             transaction.on_commit(partial(services.photo_renditions_make, photo=obj))
+        if form.cleaned_data.get("held_upload"):
+            # The held copy of the upload (used, or replaced by another file) is not needed now.
+            token = form.cleaned_data["held_upload"]
+            transaction.on_commit(partial(services.photo_upload_release, token=token))
 
 
 class ArticleAdminForm(forms.ModelForm):

@@ -4,17 +4,24 @@ before saving, runs in one transaction, and raises `ValidationError` for anythin
 can fix; nothing is written when it raises.
 """
 
+import logging
+import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
 from articles import caching, renditions
 from articles.models import Article, Correction, Photo, RelatedLink
+from articles.models.photos import image_suffix
 
 
 @transaction.atomic
@@ -134,6 +141,84 @@ def photo_renditions_make(*, photo: Photo) -> int:
         # update() sends no post_save: pages showing the original can now show renditions.
         caching.content_changed()
     return written
+
+
+logger = logging.getLogger(__name__)
+# Where an image upload waits while the editor corrects the rest of its form, and how long.
+HELD_UPLOADS = "photos/held"
+HELD_UPLOAD_MAX_AGE = timedelta(days=1)
+_HELD_UPLOAD_SALT = "articles.services.photo_upload_hold"
+
+
+def photo_upload_hold(*, upload: UploadedFile) -> str:
+    """
+    Keep a valid image upload whose form failed for another reason, so the editor need not
+    choose the file again: store it aside and return a signed token for photo_upload_take().
+    Held files older than HELD_UPLOAD_MAX_AGE are deleted on the way. Raises OSError when the
+    storage fails. Writes no row.
+    """
+    _held_uploads_expire()
+    upload.seek(0)
+    name = default_storage.save(
+        f"{HELD_UPLOADS}/{uuid.uuid4().hex}{image_suffix(upload)}", File(upload)
+    )
+    return signing.dumps({"name": name, "filename": upload.name}, salt=_HELD_UPLOAD_SALT)
+
+
+def photo_upload_take(*, token: str) -> UploadedFile | None:
+    """
+    The upload `token` holds, read back from storage; None when the token is forged or older
+    than HELD_UPLOAD_MAX_AGE, or its file is gone. The file stays held until released.
+    """
+    name, filename = _held_upload(token)
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as file:
+            return SimpleUploadedFile(filename, file.read())
+    except OSError:
+        return None
+
+
+def photo_upload_release(*, token: str) -> None:
+    """Delete the file `token` holds, once the photo made from it is saved. Never raises."""
+    name, _ = _held_upload(token)
+    if name:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the held upload %s", name, exc_info=True)
+
+
+def _held_upload(token):
+    """(storage name, the editor's file name) of a held upload; ("", "") for a bad token."""
+    try:
+        held = signing.loads(
+            token, salt=_HELD_UPLOAD_SALT, max_age=HELD_UPLOAD_MAX_AGE.total_seconds()
+        )
+        name, filename = held["name"], held["filename"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return "", ""
+    # Signed by us, so always true; checked again because the name reaches the storage.
+    if not name.startswith(f"{HELD_UPLOADS}/") or ".." in name:
+        return "", ""
+    return name, filename
+
+
+def _held_uploads_expire():
+    """Delete held uploads their tokens no longer open: the editor gave up on them."""
+    cutoff = timezone.now() - HELD_UPLOAD_MAX_AGE
+    try:
+        _, names = default_storage.listdir(HELD_UPLOADS)
+    except OSError:
+        return  # No folder yet.
+    for name in names:
+        path = f"{HELD_UPLOADS}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except OSError:
+            pass  # Gone already, or deleted by a concurrent request.
 
 
 def _once_per_article(model):
