@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles import renditions, services
 from articles.forms import PhotoAdminForm
@@ -200,6 +201,24 @@ class PhotoAdmin(admin.ModelAdmin):
             transaction.on_commit(partial(services.photo_upload_release, token=token))
 
 
+# The body editor offers only what the sanitiser keeps (articles.html); the sanitiser stays the
+# authority on save, whatever a browser sends.
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Heading": {"levels": [2, 3]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        "History": True,
+    }
+}
+
+
 class ArticleAdminForm(forms.ModelForm):
     substantive_change = forms.BooleanField(
         label="Substantive change",
@@ -345,7 +364,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         kwargs["widgets"] = {
             "standfirst": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 24}),
+            "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
             "lead_photo_caption": forms.Textarea(attrs={"rows": 3}),
             **kwargs.get("widgets", {}),
         }

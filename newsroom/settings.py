@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.redirects",
     "django.contrib.sitemaps",
     "taggit",
+    "django_prose_editor",
     "articles",
 ]
 

@@ -529,3 +529,34 @@ def test_article_cannot_link_to_itself(editor_client):
     assert response.status_code == 200
     assert "An article cannot link to itself." in errors(response)
     assert not RelatedLink.objects.exists()
+
+
+def test_body_editor_offers_only_what_the_sanitiser_keeps():
+    from django_prose_editor.config import allowlist_from_extensions
+
+    from articles import html
+    from articles.admin import BODY_EDITOR
+
+    allowed = allowlist_from_extensions(BODY_EDITOR["extensions"])
+
+    # Elements the editor can make are all kept; the few attributes it may add beyond ours
+    # (an ordered list's start and type) are dropped by the sanitiser on save.
+    assert set(allowed["tags"]) <= html.ALLOWED_TAGS
+
+
+def test_change_form_body_is_a_rich_text_editor_and_the_server_still_sanitises(
+    editor_client,
+):
+    section = factories.SectionFactory()
+    page = BeautifulSoup(editor_client.get(ADD_URL).content, "html.parser")
+    body = page.select_one("textarea[name=body]")
+    assert "data-django-prose-editor-configurable" in body.attrs
+
+    # Whatever a browser sends, only the allowed elements are stored.
+    response = editor_client.post(
+        ADD_URL,
+        article_form(section, body='<p onclick="x()">Hi<img src=x onerror=alert(1)></p>'),
+    )
+
+    assert response.status_code == 302, errors(response)
+    assert Article.objects.get(slug="ukraine-nato").body == "<p>Hi</p>"
