@@ -201,6 +201,19 @@ class PhotoAdmin(admin.ModelAdmin):
             transaction.on_commit(partial(services.photo_upload_release, token=token))
 
 
+# Recommended lengths, in characters: Google shows about 60 of a title and 160 of a
+# description, and asks for headlines of at most 110; a standfirst is a sentence or two.
+HEADLINE_LENGTH = 110
+SEO_TITLE_LENGTH = 60
+SEO_DESCRIPTION_LENGTH = 160
+STANDFIRST_LENGTH = 250
+
+
+def counted(length):
+    """Widget attributes for admin.js's live character counter against `length`."""
+    return {"data-recommended-length": length}
+
+
 # The body editor offers only what the sanitiser keeps (articles.html); the sanitiser stays the
 # authority on save, whatever a browser sends.
 BODY_EDITOR = {
@@ -356,6 +369,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
+        js = ["articles/admin.js"]
 
     @admin.display(description="photo")
     def thumbnail(self, article):
@@ -363,7 +377,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["widgets"] = {
-            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            # Live counters (admin.js) against the lengths search engines and feeds show whole.
+            "headline": admin.widgets.AdminTextInputWidget(attrs=counted(HEADLINE_LENGTH)),
+            "seo_title": admin.widgets.AdminTextInputWidget(attrs=counted(SEO_TITLE_LENGTH)),
+            "seo_description": admin.widgets.AdminTextInputWidget(
+                attrs=counted(SEO_DESCRIPTION_LENGTH)
+            ),
+            "standfirst": forms.Textarea(attrs={"rows": 3, **counted(STANDFIRST_LENGTH)}),
             "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
             "lead_photo_caption": forms.Textarea(attrs={"rows": 3}),
             **kwargs.get("widgets", {}),

@@ -560,3 +560,20 @@ def test_change_form_body_is_a_rich_text_editor_and_the_server_still_sanitises(
 
     assert response.status_code == 302, errors(response)
     assert Article.objects.get(slug="ukraine-nato").body == "<p>Hi</p>"
+
+
+def test_change_form_counts_characters_against_recommended_lengths(editor_client):
+    page = BeautifulSoup(editor_client.get(ADD_URL).content, "html.parser")
+
+    lengths = {
+        name: page.select_one(f"[name={name}]").get("data-recommended-length")
+        for name in ("headline", "standfirst", "seo_title", "seo_description")
+    }
+
+    assert lengths == {
+        "headline": "110",
+        "standfirst": "250",
+        "seo_title": "60",
+        "seo_description": "160",
+    }
+    assert page.find("script", src=lambda src: src and src.endswith("articles/admin.js"))
