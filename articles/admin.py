@@ -2,15 +2,20 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import renditions, services
+from articles import renditions, revisions, services
 from articles.forms import PhotoAdminForm
 from articles.models import (
     Agency,
@@ -239,12 +244,31 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Tick when this change matters to readers: the article then shows "
         "“Updated” with the time of this save. Leave it for typos and small fixes.",
     )
+    # When the article was last saved as this form opened (rendered by the change_form
+    # template): a save of a form someone else has saved over since is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_tags(self):
         tags = self.cleaned_data["tags"]
         for name in tags:
             validate_tag_name(name)
         return tags
+
+    def get_initial_for_field(self, field, field_name):
+        if field_name == "version":
+            return revisions.version(self.instance)
+        return super().get_initial_for_field(field, field_name)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A form posted without a version (not rendered by the admin) is not checked.
+        if self.instance.pk and cleaned_data.get("version"):
+            stale = revisions.stale_save_message(
+                article=self.instance, form_version=cleaned_data["version"]
+            )
+            if stale:
+                raise ValidationError(stale, code="stale")
+        return cleaned_data
 
 
 class PositionedInlineFormSet(forms.BaseInlineFormSet):
@@ -417,6 +441,120 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Taken after the tags and inlines are saved: the revision is the article readers see.
+        services.article_revision_save(article=form.instance, user=request.user)
+
+    # Revisions: an article's saves, the difference between two, and restoring one.
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/revisions/",
+                view(self.revisions_view),
+                name=f"{name}_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/compare/",
+                view(self.revisions_compare_view),
+                name=f"{name}_revisions_compare",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                view(self.revision_restore_view),
+                name=f"{name}_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _revisions_article(self, request, object_id, *, change=False):
+        """The article of a revisions page, if the user may see it (or, with `change`, edit it)."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if change:
+            allowed = self.has_change_permission(request, article)
+        else:
+            allowed = self.has_view_or_change_permission(request, article)
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def _revisions_response(self, request, template, article, title, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": title,
+            "can_restore": self.has_change_permission(request, article),
+            **context,
+        }
+        return TemplateResponse(request, f"admin/articles/article/{template}", context)
+
+    def revisions_view(self, request, object_id):
+        article = self._revisions_article(request, object_id)
+        saved = list(article.revisions.select_related("created_by").defer("data"))
+        # Newest first: each revision's predecessor is the next one in the list.
+        rows = list(zip(saved, [*saved[1:], None], strict=True))
+        return self._revisions_response(
+            request, "revisions.html", article, f"Revisions of “{article}”", rows=rows
+        )
+
+    def revisions_compare_view(self, request, object_id):
+        article = self._revisions_article(request, object_id)
+        try:
+            chosen = {int(request.GET["old"]), int(request.GET["new"])}
+        except (KeyError, ValueError):
+            raise Http404("Choose two revisions to compare.") from None
+        pair = sorted(
+            article.revisions.select_related("created_by").filter(pk__in=chosen),
+            key=lambda revision: (revision.created_at, revision.pk),
+        )
+        if len(pair) != len(chosen):
+            raise Http404("No such revision of this article.")
+        old, new = pair[0], pair[-1]
+        return self._revisions_response(
+            request,
+            "revision_compare.html",
+            article,
+            f"Changes to “{article}”",
+            old=old,
+            new=new,
+            changes=revisions.diff(old.data, new.data),
+        )
+
+    def revision_restore_view(self, request, object_id, revision_id):
+        article = self._revisions_article(request, object_id, change=True)
+        revision = get_object_or_404(article.revisions.select_related("created_by"), pk=revision_id)
+        errors = []
+        if request.method == "POST":
+            try:
+                services.article_revision_restore(revision=revision, user=request.user)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                saved_at = revisions.local_time(revision.created_at)
+                self.log_change(request, article, f"Restored the version of {saved_at}.")
+                self.message_user(
+                    request,
+                    f"The version of {saved_at} is restored, as a new revision.",
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        current = revisions.snapshot(article)
+        return self._revisions_response(
+            request,
+            "revision_restore.html",
+            article,
+            f"Restore an earlier version of “{article}”",
+            revision=revision,
+            errors=errors,
+            changes=revisions.diff(current, revisions.restored(current, revision.data)),
+        )
+
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish_selected(self, request, queryset):
         self._apply(request, queryset, services.article_publish, "published")
@@ -438,6 +576,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     request, f"“{article}” was not {verb}: {problems}", messages.ERROR
                 )
             else:
+                services.article_revision_save(article=article, user=request.user)
                 done += 1
         if done:
             self.message_user(

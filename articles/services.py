@@ -18,9 +18,20 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from articles import caching, renditions
-from articles.models import Article, Correction, Photo, RelatedLink
+from articles import caching, renditions, revisions
+from articles.models import (
+    Agency,
+    Article,
+    ArticleRevision,
+    Author,
+    Byline,
+    Correction,
+    Photo,
+    RelatedLink,
+    Section,
+)
 from articles.models.photos import image_suffix
 
 
@@ -257,4 +268,86 @@ def article_mark_updated(*, article: Article, at: datetime | None = None) -> Art
         return article
     article.last_updated_at = at
     article.save(update_fields=["last_updated_at", "modified_at"])
+    return article
+
+
+@transaction.atomic
+def article_revision_save(*, article: Article, user=None, note: str = "") -> ArticleRevision:
+    """
+    Record `article` as it now is, with its rows and tags, as a new revision by `user`,
+    summarising what changed since the previous one (`note` goes first). Every save keeps one,
+    even with no change, so the history always names who saved last.
+    """
+    data = revisions.snapshot(article)
+    previous = article.revisions.only("data").first()
+    summary = revisions.summary(previous.data if previous else None, data)
+    if note:
+        summary = f"{note}: {summary[0].lower()}{summary[1:]}"
+    revision = ArticleRevision(
+        article=article, created_by=user, data=data, summary=Truncator(summary).chars(300)
+    )
+    revision.full_clean()
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def article_revision_restore(*, revision: ArticleRevision, user=None) -> Article:
+    """
+    Bring the article's content back to `revision` (fields, section, tags, lead photo and
+    caption, bylines, "Read more" links) and record that as a new revision by `user`. Its
+    workflow state (status, publish time, first published, last updated) stays as it is now.
+    Raises ValidationError listing every section, photo, author, agency or linked article the
+    revision names that no longer exists, or a rule the old content now breaks (a slug taken
+    since); nothing is written then.
+    """
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    data, errors = revision.data, []
+
+    def found(model, rows, key):
+        ids = {row[key]["id"] for row in rows if key in row}
+        return model.objects.in_bulk(ids) if ids else {}
+
+    section = Section.objects.filter(pk=data["section"]["id"]).first()
+    if section is None:
+        errors.append(f"The section “{data['section']['name']}” no longer exists.")
+    photo = None
+    if data["lead_photo"]:
+        photo = Photo.objects.filter(pk=data["lead_photo"]["id"]).first()
+        if photo is None:
+            errors.append(f"The lead photo “{data['lead_photo']['label']}” no longer exists.")
+    authors = found(Author, data["bylines"], "author")
+    agencies = found(Agency, data["bylines"], "agency")
+    bylines = []
+    for row in data["bylines"]:
+        kind, model_objects = ("author", authors) if "author" in row else ("agency", agencies)
+        named = model_objects.get(row[kind]["id"])
+        if named is None:
+            errors.append(f"The {kind} “{row[kind]['name']}” in the byline no longer exists.")
+        bylines.append(Byline(**{kind: named}, role=row["role"]))
+    targets = found(Article, data["related_links"], "target")
+    links = []
+    for row in data["related_links"]:
+        if "target" in row:
+            target = targets.get(row["target"]["id"])
+            if target is None:
+                errors.append(f"The linked article “{row['target']['headline']}” no longer exists.")
+            links.append(RelatedLink(target=target, title=row["title"]))
+        else:
+            links.append(RelatedLink(url=row["url"], title=row["title"]))
+    if errors:
+        raise ValidationError(errors)
+
+    old_slug = article.slug
+    for name in revisions.CONTENT_FIELDS:
+        setattr(article, name, data[name])
+    article.section, article.lead_photo = section, photo
+    article.full_clean()
+    article.save()
+    article.tags.set(data["tags"])
+    article_rows_replace(article=article, model=Byline, rows=bylines)
+    article_rows_replace(article=article, model=RelatedLink, rows=links)
+    article_slug_changed(article=article, old_slug=old_slug)
+    note = f"Restored the version of {revisions.local_time(revision.created_at)}"
+    article_revision_save(article=article, user=user, note=note)
     return article

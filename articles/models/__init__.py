@@ -9,6 +9,7 @@ and mirrored row-wise by `Article.is_published`.
 from articles.models.articles import (
     Article,
     ArticleQuerySet,
+    ArticleRevision,
     Byline,
     Correction,
     RelatedLink,
@@ -25,6 +26,7 @@ __all__ = [
     "Agency",
     "Article",
     "ArticleQuerySet",
+    "ArticleRevision",
     "Author",
     "Byline",
     "Correction",
