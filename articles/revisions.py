@@ -17,6 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from articles import html
 from articles.models import Article, Byline
 
+# How the history shows a time; its templates use the same format.
+TIME_FORMAT = "j M Y, H:i"
 # Runs of unchanged lines (body blocks, bylines …) longer than this are folded in a diff.
 UNCHANGED_SHOWN = 1
 # What `article_revision_restore()` brings back; the rest of a snapshot is workflow state.
@@ -69,8 +71,9 @@ def restored(current: dict, data: dict) -> dict:
 
 
 def local_time(value) -> str:
-    """A time as editors read it: local, in the site's date format."""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    """A time as editors read it in the history: local, "27 Nov 2026, 05:21"."""
+    # Not DATETIME_FORMAT: its "a.m." ends a sentence with two full stops.
+    return formats.date_format(timezone.localtime(value), TIME_FORMAT)
 
 
 def _iso(value):

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -344,6 +345,7 @@ def test_stale_save_is_refused_and_keeps_what_both_editors_wrote(editor_client, 
         f"{revisions.local_time(their_revision.created_at)}. Your changes are below and have "
         "not been saved; copy what you need, then reload the article."
     ]
+    assert re.search(r" at \d+ \w{3} \d{4}, \d\d:\d\d\. Your changes", errors(response)[1])
     page = BeautifulSoup(response.content, "html.parser")
     assert page.select_one("input[name=headline]")["value"] == "My headline"
     # A newline after <textarea> is part of the markup, not of the text (browsers drop it).
