@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import renditions, revisions, services
+from articles import permissions, renditions, revisions, services
 from articles.forms import PhotoAdminForm
 from articles.models import (
     Agency,
@@ -247,6 +248,23 @@ class ArticleAdminForm(forms.ModelForm):
     # When the article was last saved as this form opened (rendered by the change_form
     # template): a save of a form someone else has saved over since is refused.
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Who fills the form in, set by ArticleAdmin.get_form(): it decides the statuses offered.
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            allowed = permissions.allowed_statuses(self.user)
+            # Only the menu is narrowed: a forged status reaches clean_status() and its message.
+            self.fields["status"].widget.choices = [
+                choice for choice in self.fields["status"].choices if choice[0] in allowed
+            ]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status not in permissions.allowed_statuses(self.user):
+            raise ValidationError(permissions.REFUSED_PUBLISHING, code="may_not_publish")
+        return status
 
     def clean_tags(self):
         tags = self.cleaned_data["tags"]
@@ -351,13 +369,33 @@ class CorrectionInline(admin.StackedInline):
         return super().get_queryset(request).select_related("created_by")
 
 
+class WorkflowFilter(admin.SimpleListFilter):
+    """Where articles stand in the workflow for whoever looks: theirs, to review, scheduled."""
+
+    title = "workflow"
+    parameter_name = "workflow"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "My articles"), ("review", "Awaiting review"), ("scheduled", "Scheduled")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(created_by=request.user)
+        if self.value() == "review":
+            return queryset.filter(status=Article.Status.IN_REVIEW)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["thumbnail", "headline", "section", "status", "publish_at"]
+    list_display = ["thumbnail", "headline", "section", "status_badge", "publish_at"]
     list_display_links = ["thumbnail", "headline"]
     list_select_related = ["section", "lead_photo"]
     list_filter = [
+        WorkflowFilter,
         "status",
         "section",
         ("bylines__author", admin.RelatedOnlyFieldListFilter),
@@ -399,6 +437,32 @@ class ArticleAdmin(admin.ModelAdmin):
     def thumbnail(self, article):
         return thumbnail(article.lead_photo)
 
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, article):
+        if article.is_scheduled:
+            kind, label = "scheduled", "Scheduled"
+        else:
+            kind, label = article.status, article.get_status_display()
+        return format_html('<span class="status status-{}">{}</span>', kind, label)
+
+    # Permissions: the rules are articles.permissions; these hooks apply them to the admin.
+
+    def has_change_permission(self, request, obj=None):
+        # Without the right to change `obj`, its page opens read-only and a POST is refused.
+        return super().has_change_permission(request, obj) and (
+            obj is None or permissions.can_edit(request.user, obj)
+        )
+
+    def has_publish_permission(self, request):
+        return permissions.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not permissions.can_publish(request.user):
+            # When an article goes live is the editors' decision.
+            readonly.append("publish_at")
+        return readonly
+
     def get_form(self, request, obj=None, **kwargs):
         kwargs["widgets"] = {
             # Live counters (admin.js) against the lengths search engines and feeds show whole.
@@ -412,7 +476,10 @@ class ArticleAdmin(admin.ModelAdmin):
             "lead_photo_caption": forms.Textarea(attrs={"rows": 3}),
             **kwargs.get("widgets", {}),
         }
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        # A class made for this request by modelform_factory: setting it here shares nothing.
+        form.user = request.user
+        return form
 
     def view_on_site(self, article):
         # This site's own address, not the contrib.sites domain the default link would use;
@@ -420,6 +487,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return article.get_absolute_url()
 
     def save_model(self, request, obj, form, change):
+        # The form offers no more than this; checked again where the article is written.
+        if obj.status not in permissions.allowed_statuses(request.user):
+            raise PermissionDenied(permissions.REFUSED_PUBLISHING)
+        if not change:
+            obj.created_by = request.user
         old_slug = form.initial.get("slug", "") if change else ""
         super().save_model(request, obj, form, change)
         services.article_slug_changed(article=obj, old_slug=old_slug)
@@ -555,11 +627,11 @@ class ArticleAdmin(admin.ModelAdmin):
             changes=revisions.diff(current, revisions.restored(current, revision.data)),
         )
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish_selected(self, request, queryset):
         self._apply(request, queryset, services.article_publish, "published")
 
-    @admin.action(description="Unpublish selected articles", permissions=["change"])
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._apply(request, queryset, services.article_unpublish, "unpublished")
 
@@ -567,7 +639,7 @@ class ArticleAdmin(admin.ModelAdmin):
         done = 0
         for article in queryset.select_related("lead_photo"):
             try:
-                service(article=article)
+                service(article=article, user=request.user)
             except ValidationError as error:
                 problems = "; ".join(
                     message for messages_ in error.message_dict.values() for message in messages_

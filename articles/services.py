@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from articles import caching, renditions, revisions
+from articles import caching, permissions, renditions, revisions
 from articles.models import (
     Agency,
     Article,
@@ -36,11 +36,14 @@ from articles.models.photos import image_suffix
 
 
 @transaction.atomic
-def article_publish(*, article: Article, publish_at: datetime | None = None) -> Article:
+def article_publish(*, article: Article, publish_at: datetime | None = None, user=None) -> Article:
     """
     Publish `article` at `publish_at` (default: its own publish time if it has one, else now).
-    A future time schedules it. Raises ValidationError when it is not fit to publish.
+    A future time schedules it. Raises PermissionDenied when `user` may not publish (None is
+    the system), ValidationError when the article is not fit to publish.
     """
+    if not permissions.can_publish(user):
+        raise PermissionDenied(permissions.REFUSED_PUBLISHING)
     article.status = Article.Status.PUBLISHED
     article.publish_at = publish_at or article.publish_at or timezone.now()
     article.full_clean()
@@ -49,8 +52,13 @@ def article_publish(*, article: Article, publish_at: datetime | None = None) -> 
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article) -> Article:
-    """Take `article` off the public site; its publication history is kept."""
+def article_unpublish(*, article: Article, user=None) -> Article:
+    """
+    Take `article` off the public site; its publication history is kept. Raises
+    PermissionDenied when `user` may not unpublish (None is the system).
+    """
+    if not permissions.can_publish(user):
+        raise PermissionDenied("You may not unpublish articles.")
     article.status = Article.Status.UNPUBLISHED
     article.full_clean()
     article.save()

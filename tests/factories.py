@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -34,15 +34,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("password")
 
 
-class EditorFactory(UserFactory):
-    is_staff = True
+def in_role(default):
+    """A user's group, one made by migration 0007_roles; `role="Administrator"` picks another."""
 
     @factory.post_generation
-    def permissions(user, create, extracted, **kwargs):
+    def role(user, create, extracted, **kwargs):
         if create:
-            user.user_permissions.set(
-                Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
-            )
+            user.groups.set([Group.objects.get(name=extracted or default)])
+
+    return role
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+    role = in_role("Editor")
+
+
+class ReporterFactory(UserFactory):
+    is_staff = True
+    role = in_role("Reporter")
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

@@ -186,6 +186,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     modified_at = models.DateTimeField("modified", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="created by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who started the article: a reporter may edit their own drafts.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -194,6 +204,7 @@ class Article(models.Model):
         ordering = [models.F("publish_at").desc(nulls_first=True), "-pk"]
         verbose_name = "article"
         verbose_name_plural = "articles"
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(publish_at__isnull=False),

@@ -1,15 +1,15 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or reset) the demo editor account, a staff user who may manage all "
-        "newsroom content, and print its login. For local demos only."
+        "Create (or reset) the demo editor account, a staff user in the Editor group (who may "
+        "manage all newsroom content and publish it), and print its login. For local demos only."
     )
 
     def add_arguments(self, parser):
@@ -25,9 +25,9 @@ class Command(BaseCommand):
         user.is_active = True
         user.set_password(password)
         user.save()
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
-        )
+        # The role, not permissions of its own: it has what every editor has.
+        user.groups.set([Group.objects.get(name="Editor")])
+        user.user_permissions.clear()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo editor {'created' if created else 'reset'}. "

@@ -1,0 +1,100 @@
+"""
+The newsroom's roles as groups of permissions: Reporter, Editor and Administrator. What the
+permissions do not say (a reporter edits only their own drafts) is in articles/permissions.py.
+
+Migration 0007_roles makes the groups; after a `flush`, which empties every table, they are
+made again on post_migrate (as contrib.sites makes its default site). Only a missing group is
+made: one that exists is left as an administrator has set it.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS, router
+
+VIEW = ["view"]
+ALL = ["add", "change", "delete", "view"]
+
+# (app label, model) → actions, for each role but the Administrator's.
+ROLES = {
+    "Reporter": {
+        # Writes their own drafts and submits them for review; no publishing, no deleting.
+        ("articles", "article"): ["add", "change", "view"],
+        ("articles", "byline"): ALL,
+        ("articles", "relatedlink"): ALL,
+        ("articles", "photo"): ["add", "change", "view"],
+        ("articles", "section"): VIEW,
+        ("articles", "author"): VIEW,
+        ("articles", "agency"): VIEW,
+        ("articles", "correction"): VIEW,
+        ("articles", "articlerevision"): VIEW,
+        ("taggit", "tag"): ["add", "view"],
+    },
+    "Editor": {
+        ("articles", "article"): [*ALL, "publish"],
+        ("articles", "byline"): ALL,
+        ("articles", "relatedlink"): ALL,
+        ("articles", "photo"): ALL,
+        ("articles", "section"): ALL,
+        ("articles", "author"): ALL,
+        ("articles", "agency"): ALL,
+        # Corrections are appended, never edited or removed.
+        ("articles", "correction"): ["add", "view"],
+        ("articles", "articlerevision"): VIEW,
+        ("taggit", "tag"): ALL,
+        ("taggit", "taggeditem"): ALL,
+        ("redirects", "redirect"): ALL,
+    },
+}
+# Administrators manage people as well as content: every permission of these apps, and users
+# and groups. Superusers stay superusers.
+ADMINISTRATOR = "Administrator"
+ADMINISTRATOR_APPS = ["articles", "taggit", "redirects", "sites"]
+ADMINISTRATOR_MODELS = ["user", "group"]
+
+
+def roles_create(*, apps=global_apps, using=DEFAULT_DB_ALIAS) -> list[str]:
+    """
+    Create each role's group that does not exist yet, with its permissions (created first
+    when missing), and return their names. `apps` is a migration's state, or the project's.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    existing = set(Group.objects.using(using).values_list("name", flat=True))
+    missing = [name for name in [*ROLES, ADMINISTRATOR] if name not in existing]
+    if not missing:
+        return []
+    # Permissions are written on post_migrate, after every migration: a new database has none.
+    for label in ["auth", *ADMINISTRATOR_APPS]:
+        create_permissions(global_apps.get_app_config(label), verbosity=0, apps=apps, using=using)
+    permissions = Permission.objects.using(using).select_related("content_type")
+    for name in missing:
+        if name == ADMINISTRATOR:
+            chosen = [
+                permission
+                for permission in permissions
+                if permission.content_type.app_label in ADMINISTRATOR_APPS
+                or (
+                    permission.content_type.app_label == "auth"
+                    and permission.content_type.model in ADMINISTRATOR_MODELS
+                )
+            ]
+        else:
+            wanted = {
+                (app, f"{action}_{model}")
+                for (app, model), actions in ROLES[name].items()
+                for action in actions
+            }
+            chosen = [p for p in permissions if (p.content_type.app_label, p.codename) in wanted]
+        group = Group.objects.using(using).create(name=name)
+        group.permissions.set(chosen)
+    return missing
+
+
+def roles_create_after_migrate(sender, *, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate receiver: the roles survive a `flush`."""
+    try:
+        Group = apps.get_model("auth", "Group")
+    except LookupError:
+        return  # auth is not migrated yet.
+    if router.allow_migrate_model(using, Group):
+        roles_create(apps=apps, using=using)
