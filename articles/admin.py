@@ -456,6 +456,19 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return permissions.can_publish(request.user)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            return fieldsets
+        # A new article has no update to mark, and a read-only page no choice to show.
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f != "substantive_change"]},
+            )
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not permissions.can_publish(request.user):

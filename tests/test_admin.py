@@ -577,3 +577,24 @@ def test_change_form_counts_characters_against_recommended_lengths(editor_client
         "seo_description": "160",
     }
     assert page.find("script", src=lambda src: src and src.endswith("articles/admin.js"))
+
+
+def test_substantive_change_box_is_offered_only_where_it_can_apply(editor_client):
+    article = factories.ArticleFactory()
+
+    add_page = BeautifulSoup(editor_client.get(ADD_URL).content, "html.parser")
+    change_page = BeautifulSoup(editor_client.get(change_url(article)).content, "html.parser")
+
+    assert add_page.select(".field-substantive_change") == []
+    assert change_page.select_one("input[name=substantive_change]")
+
+
+def test_read_only_article_page_shows_no_substantive_change_box(client):
+    reporter = factories.ReporterFactory()
+    article = factories.ArticleFactory(status=Article.Status.IN_REVIEW, publish_at=None)
+    client.force_login(reporter)
+
+    page = BeautifulSoup(client.get(change_url(article)).content, "html.parser")
+
+    assert page.select_one(".field-headline .readonly")  # the reporter may only read it
+    assert page.select(".field-substantive_change") == []
