@@ -193,6 +193,13 @@ class PhotoAdmin(admin.ModelAdmin):
     def dimensions(self, photo):
         return f"{photo.width} × {photo.height}" if photo.width else "—"
 
+    def has_change_permission(self, request, obj=None):
+        # A photo someone else uses can only be read by a reporter: Django then shows the page
+        # read-only and refuses a POST.
+        if obj is not None and not permissions.can_edit_photo(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user

@@ -7,7 +7,7 @@ holding these permissions are made by migration 0007_roles. `user=None` is the s
 such as an operator's import: it may do everything.
 """
 
-from articles.models import Article
+from articles.models import Article, Author, Photo
 
 PUBLISH = "articles.publish_article"
 # What a user without the publish permission may set: writing, then handing over.
@@ -46,3 +46,23 @@ def can_edit(user, article: Article) -> bool:
 def allowed_statuses(user) -> set[str]:
     """The statuses `user` may give an article they may edit; publish times need can_publish()."""
     return set(Article.Status.values) if can_publish(user) else set(WRITER_STATUSES)
+
+
+def can_edit_photo(user, photo: Photo) -> bool:
+    """
+    Whether `user` may change `photo` as stored. What a photo says (caption, alt text, crop)
+    shows wherever it is used, so an editor may change any photo, and a reporter only one they
+    uploaded that nothing but their own drafts uses: never one readers can already see.
+    """
+    if user is None:
+        return True
+    if not user.has_perm("articles.change_photo"):
+        return False
+    if can_publish(user):
+        return True
+    if photo.uploaded_by_id is None or photo.uploaded_by_id != user.pk:
+        return False
+    others = Article.objects.filter(lead_photo=photo).exclude(
+        created_by=user, status=Article.Status.DRAFT
+    )
+    return not others.exists() and not Author.objects.filter(portrait=photo).exists()

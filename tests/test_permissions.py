@@ -633,3 +633,72 @@ def test_demo_editor_is_in_the_editor_group(capsys):
     user = Group.objects.get(name="Editor").user_set.get(username="editor")
     assert not user.user_permissions.exists()
     assert user.has_perm(permissions.PUBLISH)
+
+
+def photo_change_url(photo):
+    return reverse("admin:articles_photo_change", args=[photo.pk])
+
+
+@pytest.mark.parametrize(
+    ("whose", "used_by", "allowed"),
+    [
+        ("own", None, True),
+        ("own", "own draft", True),
+        ("own", "published article", False),
+        ("own", "author portrait", False),
+        ("someone else's", None, False),
+    ],
+)
+def test_reporter_changes_only_own_photos_that_readers_cannot_see(
+    reporter_client, reporter, whose, used_by, allowed
+):
+    photo = factories.PhotoFactory(
+        caption="As supplied",
+        uploaded_by=reporter if whose == "own" else factories.EditorFactory(),
+    )
+    if used_by == "own draft":
+        factories.ArticleFactory(created_by=reporter, lead_photo=photo, draft=True)
+    elif used_by == "published article":
+        factories.ArticleFactory(lead_photo=photo)
+    elif used_by == "author portrait":
+        factories.AuthorFactory(portrait=photo)
+
+    response = reporter_client.post(
+        photo_change_url(photo), photo_form("", caption="Defaced caption")
+    )
+
+    photo.refresh_from_db()
+    assert (photo.caption == "Defaced caption") is allowed
+    assert response.status_code == (302 if allowed else 403)
+
+
+def test_editor_changes_any_photo(editor_client):
+    photo = factories.PhotoFactory(uploaded_by=factories.ReporterFactory())
+    factories.ArticleFactory(lead_photo=photo)
+
+    response = editor_client.post(photo_change_url(photo), photo_form("", caption="Corrected"))
+
+    assert response.status_code == 302, errors(response)
+    photo.refresh_from_db()
+    assert photo.caption == "Corrected"
+
+
+def test_reporter_import_cannot_change_a_photo_readers_see(tmp_path, capsys, reporter):
+    photo = factories.PhotoFactory(
+        external_id="wire-1", caption="As supplied", uploaded_by=reporter
+    )
+    with photo.image.open("rb") as stored:
+        (tmp_path / "photo.jpg").write_bytes(stored.read())
+    factories.ArticleFactory(lead_photo=photo)
+    path = tmp_path / "fixture.json"
+    record = {"id": "wire-1", "image": "photo.jpg", "alt_text": photo.alt_text}
+    path.write_text(json.dumps({"photos": [{**record, "caption": "Defaced"}]}), encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(path), "--as", reporter.username)
+
+    assert f"record photos[1] (wire-1): {reporter.username} may not change this photo." in (
+        capsys.readouterr().err
+    )
+    photo.refresh_from_db()
+    assert photo.caption == "As supplied"

@@ -228,6 +228,13 @@ class _FileImport:
                 elif plan.changed and not user.has_perm(codename):
                     noun = model._meta.verbose_name_plural
                     self.problem(plan.label, "", f"{user} may not {action} {noun}.")
+                elif (
+                    kind == "photos"
+                    and plan.changed
+                    and not plan.is_new
+                    and not permissions.can_edit_photo(user, plan.instance)
+                ):
+                    self.problem(plan.label, "", f"{user} may not change this photo.")
 
     def check_article_permissions(self, plan):
         user, article = self.user, plan.instance
