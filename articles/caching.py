@@ -12,6 +12,7 @@ than one process, use a shared CACHE_URL (Redis), not the local-memory default.
 """
 
 import hashlib
+import re
 import time
 
 from django.conf import settings
@@ -23,9 +24,11 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import http_date
 
 VERSION_KEY = "newsroom:content-version"
-# Query strings that only pick a page of a list (or of a sitemap); others (search queries) are
-# not cached, so arbitrary URLs cannot fill the cache.
+# Query strings that only pick a page of a list (or of a sitemap). A page is cached only when
+# its view really served that page, so made-up addresses (search queries, ?page=junk, a page
+# number on an article) cannot fill the cache.
 CACHEABLE_PARAMETERS = {"page", "p"}
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 CACHEABLE_CONTENT_TYPES = (
     "text/html",
     "text/plain",
@@ -102,7 +105,7 @@ class PageCacheMiddleware:
             return self.response_from(entry)
 
         response = self.get_response(request)
-        if self.cacheable_response(response):
+        if self.cacheable_response(request, response):
             self.add_public_headers(response, version)
             timeout = self.timeout(version)
             if timeout:
@@ -114,17 +117,32 @@ class PageCacheMiddleware:
             settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and set(request.GET) <= CACHEABLE_PARAMETERS
+            and all(
+                len(values) == 1 and PAGE_NUMBER.fullmatch(values[0])
+                for _, values in request.GET.lists()
+            )
         )
 
-    def cacheable_response(self, response):
+    def cacheable_response(self, request, response):
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
+            and self.served_the_page_asked_for(request, response)
             and not response.streaming
             and not response.cookies
             and response.get("Content-Type", "").startswith(CACHEABLE_CONTENT_TYPES)
             and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
         )
+
+    def served_the_page_asked_for(self, request, response):
+        """Whether a page number in the address picked what the view sent (?page, sitemap ?p)."""
+        context = getattr(response, "context_data", None) or {}
+        if "page" in request.GET:
+            page = context.get("page_obj")
+            if page is None or str(page.number) != request.GET["page"]:
+                return False
+        # Sitemaps answer a page that does not exist with a 404.
+        return "p" not in request.GET or "urlset" in context
 
     def add_public_headers(self, response, version):
         if "max-age" not in response.get("Cache-Control", ""):
@@ -134,8 +152,12 @@ class PageCacheMiddleware:
             )
             if settings.NEWSROOM_BROWSER_CACHE_SECONDS == 0:
                 patch_cache_control(response, must_revalidate=True)
-        # The page is as new as the last change to any content: never a false 304.
-        response.setdefault("Last-Modified", http_date(version // 1_000_000_000))
+        # The page is as new as the moment it was built: every change since (an edit, a
+        # scheduled story going live) makes a new one. HTTP dates count whole seconds, so a page
+        # built in the second of the last edit gets none, and is revalidated by its ETag alone.
+        built = time.time()
+        if built - version / 1_000_000_000 >= 1:
+            response.setdefault("Last-Modified", http_date(built))
 
     def timeout(self, version):
         timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS

@@ -1,13 +1,16 @@
 """Anonymous readers get cached pages, conditional requests get 304, and no edit goes unseen."""
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from articles import caching, services
+from articles import caching, services, views
 from articles.models import Article, Byline
 from tests import factories
 
@@ -40,8 +43,14 @@ def test_page_cache_serves_a_second_anonymous_reader_without_queries(
     assert set(second["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
 
 
+def settled(seconds=5):
+    """As if the last change to content was `seconds` ago."""
+    cache.set(caching.VERSION_KEY, time.time_ns() - seconds * 1_000_000_000, timeout=None)
+
+
 @pytest.mark.parametrize("validator", ["ETag", "Last-Modified"])
 def test_conditional_get_answers_not_modified(client, article, validator):
+    settled()
     url = article.get_absolute_url()
     first = client.get(url)
     header = {"ETag": "HTTP_IF_NONE_MATCH", "Last-Modified": "HTTP_IF_MODIFIED_SINCE"}[validator]
@@ -212,3 +221,55 @@ def test_cache_can_be_turned_off(client, article, settings, django_assert_max_nu
 
     assert len(queries.captured_queries) > 0
     assert "ETag" in response
+
+
+def test_a_page_built_in_the_second_of_an_edit_has_no_last_modified(client, article):
+    response = client.get(article.get_absolute_url())
+
+    # Whole-second HTTP dates could not tell it from the page before the edit: the ETag does.
+    assert "Last-Modified" not in response
+    assert response["ETag"]
+
+
+def test_last_modified_moves_when_a_scheduled_story_goes_live(client, monkeypatch):
+    now = timezone.now()
+    factories.ArticleFactory(headline="Scheduled", publish_at=now + timedelta(seconds=30))
+    settled(seconds=60)
+    before = client.get("/")["Last-Modified"]
+
+    # A minute on, the page (its cache entry expired at the publication) is built anew.
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=1))
+    monkeypatch.setattr(caching.time, "time", lambda: time.time_ns() / 1e9 + 60)
+    monkeypatch.setattr(caching.cache, "get", _expire_pages(caching.cache.get))
+    after = client.get("/", HTTP_IF_MODIFIED_SINCE=before)
+
+    assert after.status_code == 200
+    assert "Scheduled" in after.content.decode()
+    assert after["Last-Modified"] != before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"page": "junk"}, {"page": "007"}, {"page": "2"}, {"p": "2"}, {"page": ["1", "2"]}],
+)
+def test_page_numbers_a_view_does_not_serve_are_not_cached(
+    client, article, query, django_assert_max_num_queries
+):
+    client.get(article.get_absolute_url(), query)
+
+    with django_assert_max_num_queries(20) as queries:
+        client.get(article.get_absolute_url(), query)
+
+    assert len(queries.captured_queries) > 0
+
+
+def test_a_real_page_of_a_list_is_cached(client, settings, django_assert_num_queries):
+    section = factories.SectionFactory(slug="world", name="World")
+    factories.ArticleFactory.create_batch(3, section=section)
+    with mock.patch.object(views.PublishedArticlesMixin, "paginate_by", 2):
+        client.get("/sections/world/", {"page": "2"})
+
+        with django_assert_num_queries(0):
+            response = client.get("/sections/world/", {"page": "2"})
+
+    assert response.status_code == 200
