@@ -11,16 +11,20 @@ import json
 import shutil
 import subprocess
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
+from django.test import override_settings
 from django.urls import reverse
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
-SEED_FIXTURE = Path(settings.BASE_DIR) / "articles" / "fixtures" / "demo" / "seed.json"
-SEED_ARTICLE = "nato-secretary-general-says-ukraine-will-join-alliance-in-the-future"
+from tests.test_seed import SEED_FIXTURE, SLUG
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ PAGE_TYPES = [
     PageType("home", lambda: _reverse("home"), lead_image=".lead-story img"),
     PageType(
         "article",
-        lambda: _reverse("article-detail", slug=SEED_ARTICLE),
+        lambda: _reverse("article-detail", slug=SLUG),
         lead_image="article figure img",
     ),
     PageType("section", lambda: _reverse("section-detail", slug="world")),
@@ -117,6 +121,37 @@ def vnu_errors(html_files):
             f"line {message.get('lastLine')}: {message['message']} {message.get('extract', '')!r}"
         )
     return errors
+
+
+@contextmanager
+def live_site(django_db_blocker, media_root, populate=seed_import):
+    """
+    The site with `populate`'s data, served live for a module; the database is emptied after.
+    Not pytest-django's live_server: that one empties the database after every test, and the
+    seed import is slow.
+    """
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
+        try:
+            populate()
+            server = LiveServer("localhost")
+            yield server
+            server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@contextmanager
+def open_chromium():
+    """Debian's Chromium, driven by Playwright's sync API, for as long as the block runs."""
+    # Playwright's sync API keeps an asyncio loop running on this thread. While it runs, Django
+    # takes each test's transaction for async code, and asgiref gives the thread a second set of
+    # database connections: allow the one (there is no async code here), close the other.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = chromium_launch(playwright)
+        yield browser
+        browser.close()
+        connections.close_all()
 
 
 def chromium_launch(playwright):

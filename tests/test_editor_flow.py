@@ -7,13 +7,9 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
-from django.db import connections
-from django.test import override_settings
-from playwright.sync_api import expect, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import expect
 
-from tests.pages import SCREENSHOTS, chromium_launch, seed_import
+from tests.pages import SCREENSHOTS, live_site, open_chromium, seed_import
 
 pytestmark = pytest.mark.django_db
 
@@ -23,42 +19,30 @@ expect.set_options(timeout=20_000)
 HEADLINE = "Rutte visits Kyiv to discuss NATO membership"
 
 
+def populate():
+    """The demo seed, with a reporter and an editor who can log in."""
+    seed_import()
+    for username, role in (("reporter", "Reporter"), ("editor", "Editor")):
+        user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+
+
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo seed with a reporter and an editor, served live; the database is emptied after."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
-    ):
-        try:
-            seed_import()
-            for username, role in (("reporter", "Reporter"), ("editor", "Editor")):
-                user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
-                user.groups.add(Group.objects.get(name=role))
-            server = LiveServer("localhost")
-            yield server
-            server.stop()
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
+        yield server
 
 
 @pytest.fixture
-def media_root():
+def media_root(settings):
     """The live server serves the seeded site's photos, not a fresh folder per test."""
-    from django.conf import settings
-
     return settings.MEDIA_ROOT
 
 
 @pytest.fixture
 def browser():
-    # Playwright's sync API runs an asyncio loop on this thread: see tests/test_pages_checked.py.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = chromium_launch(playwright)
+    with open_chromium() as browser:
         yield browser
-        browser.close()
-        connections.close_all()
 
 
 def log_in(browser, site, username):

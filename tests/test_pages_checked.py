@@ -4,11 +4,7 @@ from operator import attrgetter
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connections
-from django.test import Client, override_settings
-from playwright.sync_api import sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from django.test import Client
 
 from tests.pages import (
     AXE_SCRIPT,
@@ -17,10 +13,10 @@ from tests.pages import (
     SCREENSHOTS,
     WIDTHS,
     axe_violations,
-    chromium_launch,
     describe_violations,
     installed,
-    seed_import,
+    live_site,
+    open_chromium,
     vnu_errors,
 )
 
@@ -34,18 +30,8 @@ each_page_type = pytest.mark.parametrize("page_type", PAGE_TYPES, ids=attrgetter
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo seed, imported once (it is slow) and served live; the database is emptied after."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
-    ):
-        try:
-            seed_import()
-            # Not pytest-django's live_server: that one empties the database after every test.
-            server = LiveServer("localhost")
-            yield server
-            server.stop()
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+    with live_site(django_db_blocker, tmp_path_factory.mktemp("media")) as server:
+        yield server
 
 
 @pytest.fixture
@@ -74,15 +60,8 @@ def html_errors(site, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, open for this module's tests."""
-    # Playwright's sync API keeps an asyncio loop running on this thread. While it runs, Django
-    # takes each test's transaction for async code, and asgiref gives the thread a second set of
-    # database connections: allow the one (there is no async code here), close the other.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = chromium_launch(playwright)
+    with open_chromium() as browser:
         yield browser
-        browser.close()
-        connections.close_all()
 
 
 @pytest.fixture

@@ -505,3 +505,14 @@ def test_deep_list_pages_hold_the_same_stories_as_a_plain_paginator(client):
     for number in (1, 2):
         expected = list(Paginator(articles, 3, orphans=1).page(number))
         assert list(ListingPaginator(articles, 3, orphans=1).page(number)) == expected
+
+
+def test_search_with_a_huge_or_odd_query_answers_calmly(client):
+    factories.ArticleFactory(headline="A story")
+
+    response = client.get("/search/", {"q": "%_\\'\"<script> " + "ukraine " * 2000})
+
+    assert response.status_code == 200
+    box = soup(response).select_one("#search-page-q")
+    assert len(box["value"]) == 200
+    assert b"<script>" not in response.content
