@@ -1,0 +1,1 @@
+"""The newsroom's audit log: who did what to which object, through which door. Append-only."""
