@@ -1,5 +1,6 @@
 # The two commands a newcomer needs (see README.md):
 #   make demo   set everything up, load the demo story, print the editor login, serve the site
+#               with a background task worker (photo renditions) running beside it
 #   make test   install the test dependencies and run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,19 +16,25 @@ venv:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 demo: export DEBUG = true
+# The worker is a second process: the page cache must be one both see, or pages cached before
+# a photo's renditions were made would keep showing none. Local memory is one per process.
+demo: export CACHE_URL ?= filecache://$(abspath $(VENV))/page-cache
 demo: venv
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_articles $(DEMO_FIXTURE)
 	$(BIN)/python manage.py make_renditions
 	$(BIN)/python manage.py demo_editor
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	@echo "Serving http://127.0.0.1:8000/ with a task worker beside it (Ctrl-C stops both)"
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv $(PAGE_CHECKERS)
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # --ignore-scripts: vnu-jar's install script would download a Java runtime; we use the one

@@ -8,7 +8,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import roles, signals
+        from articles import roles, signals, subscribers
 
         signals.connect()
+        subscribers.connect()
         post_migrate.connect(roles.roles_create_after_migrate, sender=self)

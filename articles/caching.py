@@ -67,7 +67,7 @@ def seconds_until_next_publication(version, now):
     next_at = cache.get(key)
     if next_at is None or (next_at and next_at <= now.timestamp()):
         upcoming = (
-            Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+            Article.objects.scheduled()
             .order_by("publish_at")
             .values_list("publish_at", flat=True)
             .first()

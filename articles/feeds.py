@@ -1,7 +1,6 @@
 """RSS 2.0 and Atom 1.0 feeds of the latest published articles, lead photos as Media RSS."""
 
 import copy
-import mimetypes
 from typing import NamedTuple
 
 from django.conf import settings
@@ -10,10 +9,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
-from articles import renditions
-from articles.models import Article, Author, Section
+from articles import display, renditions
+from articles.models import Article, Author, Section, public_tags
 
 FEED_ITEM_COUNT = 30
 # Readers poll feeds often; a few minutes of shared caching spares the database.
@@ -30,23 +28,14 @@ class FeedImage(NamedTuple):
 
 
 def feed_image(photo):
-    """The file a feed item shows for a photo: a large JPEG rendition, else the original."""
+    """
+    The file a feed item shows for a photo: a large JPEG rendition; None until renditions are
+    made (never the uploaded original, which keeps the camera's location).
+    """
     rendition = renditions.photo_rendition(photo, "original", width=FEED_IMAGE_WIDTH)
-    if rendition is not None:
-        return FeedImage(rendition.url, rendition.width, rendition.height, "image/jpeg")
-    mime_type = mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"
-    return FeedImage(photo.image.url, photo.width, photo.height, mime_type)
-
-
-def byline_text(article):
-    """The printed byline without its first word, as one author name: "A, B and C with AP"."""
-    groups = []
-    for label, bylines in article.byline:
-        names = [byline.name for byline in bylines]
-        text = names[-1] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-        # The byline reads "By A with B": the first group's label is left out, the others kept.
-        groups.append(f"{label.lower()} {text}" if groups else text)
-    return " ".join(groups)
+    if rendition is None:
+        return None
+    return FeedImage(rendition.url, rendition.width, rendition.height, "image/jpeg")
 
 
 def add_media_content(handler, media):
@@ -162,16 +151,16 @@ class ArticleFeed(Feed):
         return article.updated_at or article.published_at
 
     def item_author_name(self, article):
-        return byline_text(article) or None
+        return display.byline_text(article.byline, lead_word=False) or None
 
     def item_categories(self, article):
         return [article.section.name, *(tag.name for tag in article.tags.all())]
 
     def item_extra_kwargs(self, article):
         photo = article.lead_photo
-        if photo is None or not photo.image:
+        image = feed_image(photo) if photo is not None else None
+        if image is None:
             return {"media": None}
-        image = feed_image(photo)
         return {
             "media": {
                 "url": self.absolute(image.url),
@@ -231,7 +220,7 @@ class TagFeed(ArticleFeed):
 
     def get_object(self, request, slug):
         # As on the tag page: a tag used only on unpublished articles could give a story away.
-        return Tag.objects.get(slug=slug, pk__in=Article.objects.published().values("tags"))
+        return public_tags().get(slug=slug)
 
     def articles(self, tag):
         return super().articles(tag).filter(tags=tag)

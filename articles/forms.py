@@ -3,9 +3,11 @@ import logging
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import photo_metadata
+from articles import photo_metadata, services
+from articles.models import file_sha256
 from articles.validators import validate_photo_file
 
 logger = logging.getLogger(__name__)
@@ -47,13 +49,14 @@ class PhotoAdminForm(forms.ModelForm):
             # Required all the same: clean() says so once the file has had its chance to fill it.
             self.fields["alt_text"].required = False
         self.held = None
+        self.duplicate = None
         if self.is_bound:
             # The form shown again writes what it read from the file into these fields.
             self.data = self.data.copy()
             image = self.add_prefix("image")
             token = self.data.get(self.add_prefix("held_upload"))
             if token and "image" in self.fields and not self.files.get(image):
-                self.held = _services().photo_upload_take(token=token)
+                self.held = services.photo_upload_take(token=token)
             if self.held:
                 self.files = self.files.copy()
                 self.files[image] = self.held
@@ -64,6 +67,7 @@ class PhotoAdminForm(forms.ModelForm):
         upload = cleaned_data.get("image")
         read = isinstance(upload, UploadedFile)
         if read:
+            self._refuse_duplicate(upload)
             found = photo_metadata.read(upload).prefill(cleaned_data)
             for name, value in found.items():
                 # A field the editor filled in wrongly keeps its error and what they typed.
@@ -85,13 +89,33 @@ class PhotoAdminForm(forms.ModelForm):
             )
         return cleaned_data
 
+    def _refuse_duplicate(self, upload):
+        """The same image is not uploaded twice: the editor is offered the photo already there."""
+        digest = file_sha256(upload)
+        existing = services.photo_duplicates(content_hashes=[digest]).get(digest)
+        if existing is not None and existing.pk != self.instance.pk:
+            self.duplicate = existing
+            self.add_error(
+                "image",
+                ValidationError(
+                    format_html(
+                        "This image is already in the library: "
+                        '<a href="{}">photo {} “{}”</a>. Use that photo instead.',
+                        reverse("admin:articles_photo_change", args=[existing.pk]),
+                        existing.pk,
+                        existing,
+                    ),
+                    code="duplicate",
+                ),
+            )
+
     def full_clean(self):
         super().full_clean()
         upload = getattr(self, "cleaned_data", {}).get("image")
         if not self._errors or not isinstance(upload, UploadedFile) or upload is self.held:
             return
         try:
-            token = _services().photo_upload_hold(upload=upload)
+            token = services.photo_upload_hold(upload=upload)
         except OSError:
             logger.warning("Could not hold the upload %s", upload.name, exc_info=True)
             return
@@ -114,10 +138,3 @@ class PhotoAdminForm(forms.ModelForm):
         )
         # The bound field copies its help text when made, and validation has made it.
         self.fields["image"].help_text = self["image"].help_text = text
-
-
-def _services():
-    # Imported when used: articles.models imports this module for its form fields.
-    from articles import services
-
-    return services

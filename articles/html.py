@@ -29,7 +29,36 @@ def sanitize(value):
     """
     if not value:
         return ""
-    return "\n".join(_flow(_clean(value), headings=True))
+    cleaned = _clean(value)
+    blocks = _plain_blocks(cleaned)
+    return "\n".join(_flow(cleaned, headings=True) if blocks is None else blocks)
+
+
+# The sanitiser's block-level tags (they carry no attributes).
+_BLOCK_TAG = re.compile(r"<(/?)(p|h2|h3|blockquote|ul|ol|li)>")
+
+
+def _plain_blocks(cleaned):
+    """
+    The blocks of cleaned markup that is nothing but paragraphs and headings holding text and
+    inline elements, with only white space between them (most bodies): what _flow() makes of
+    it, found without parsing. None for anything else, which _flow() then takes.
+    """
+    blocks, position, opened = [], 0, None
+    for match in _BLOCK_TAG.finditer(cleaned):
+        closing, tag = match.groups()
+        if not closing:
+            if opened or tag not in ("p", "h2", "h3") or cleaned[position : match.start()].strip():
+                return None
+            opened, position = (tag, match.end()), match.end()
+        else:
+            if not opened or opened[0] != tag:
+                return None
+            blocks.append(f"<{tag}>{cleaned[opened[1] : match.start()].strip()}</{tag}>")
+            opened, position = None, match.end()
+    if opened or cleaned[position:].strip():
+        return None
+    return blocks
 
 
 def _clean(value, tags=ALLOWED_TAGS):
@@ -48,8 +77,18 @@ def _inner(markup):
     return markup[markup.index(">") + 1 : markup.rindex("</")]
 
 
-def _inline(markup):
-    """Text and inline elements only: any block inside is unwrapped, its text kept."""
+# An element other than the inline ones, in markup the sanitiser wrote (lower-case names).
+_NOT_INLINE = re.compile(r"<(?!/?(?:a|em|strong|i|b|br)\b)[a-z]")
+
+
+def _inline(markup, *, whole=False):
+    """
+    Text and inline elements only: any block inside is unwrapped, its text kept. `whole`: the
+    markup is the content of one element the sanitiser wrote, so its tags are balanced.
+    """
+    if whole and not _NOT_INLINE.search(markup):
+        # Balanced sanitiser output of inline elements only: cleaning it again changes nothing.
+        return markup.strip()
     return _clean(markup, INLINE_TAGS).strip()
 
 
@@ -58,6 +97,9 @@ def _flow(markup, *, headings):
     blocks, run, items = [], [], []
 
     def end_run():
+        if not any(piece.strip() for piece in run):
+            run.clear()
+            return
         pieces = (piece.strip() for piece in re.split(r"\n\s*\n", "".join(run)))
         blocks.extend(f"<p>{_inline(piece)}</p>" for piece in pieces if _inline(piece))
         run.clear()
@@ -79,9 +121,9 @@ def _flow(markup, *, headings):
             # A list item outside any list joins its neighbours in one.
             items.append(f"<li>{_list_item(_inner(item))}</li>")
         elif kind in {"h2", "h3"} and headings or kind == "p":
-            blocks.append(f"<{kind}>{_inline(_inner(item))}</{kind}>")
+            blocks.append(f"<{kind}>{_inline(_inner(item), whole=True)}</{kind}>")
         elif kind in {"h2", "h3"}:
-            blocks.append(f"<p>{_inline(_inner(item))}</p>")
+            blocks.append(f"<p>{_inline(_inner(item), whole=True)}</p>")
         elif kind == "blockquote":
             blocks.append(
                 f"<blockquote>{''.join(_flow(_inner(item), headings=False))}</blockquote>"
@@ -143,8 +185,16 @@ class _TagCollector(HTMLParser):
         self.tags.add(tag)
 
 
+# Anything that could start an element's tag; when none names an element outside the allowed
+# ones, the exact (slower) look is not needed.
+_TAG_NAME = re.compile(r"<\s*/?\s*([a-zA-Z][^\s/>]*)")
+
+
 def disallowed_tags(value):
     """Return the sorted element names in `value` that `sanitize()` would remove."""
+    names = {name.lower() for name in _TAG_NAME.findall(value or "")}
+    if names <= ALLOWED_TAGS:
+        return []
     collector = _TagCollector()
     collector.feed(value or "")
     collector.close()
@@ -158,66 +208,37 @@ class Block:
     ad_slot_after: bool = False
 
 
-class _TopLevelSplitter(HTMLParser):
-    """Finds the top-level items (elements, runs of text) of well-formed HTML as source spans."""
-
-    def __init__(self, source):
-        super().__init__(convert_charrefs=False)
-        self.source = source
-        self.items = []
-        self.depth = 0
-        self.start = None
-        self.tag = None
-        # HTMLParser counts lines by "\n" alone (not by every break str.splitlines() knows).
-        self.line_starts = [0]
-        for line in source.split("\n"):
-            self.line_starts.append(self.line_starts[-1] + len(line) + 1)
-
-    def _position(self):
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
-
-    def _top_level_reference(self):
-        if self.depth == 0:
-            start = self._position()
-            self.items.append(["#text", start, self.source.index(";", start) + 1])
-
-    def handle_starttag(self, tag, attrs):
-        if self.depth == 0:
-            self.start, self.tag = self._position(), tag
-        if tag == "br":
-            self.handle_startendtag(tag, attrs)
-        else:
-            self.depth += 1
-
-    def handle_startendtag(self, tag, attrs):
-        if self.depth == 0:
-            start = self._position()
-            self.items.append([tag, start, self.source.index(">", start) + 1])
-
-    def handle_endtag(self, tag):
-        self.depth -= 1
-        if self.depth == 0:
-            end = self.source.index(">", self._position()) + 1
-            self.items.append([self.tag, self.start, end])
-
-    def handle_data(self, data):
-        if self.depth == 0:
-            start = self._position()
-            self.items.append(["#text", start, start + len(data)])
-
-    def handle_entityref(self, name):
-        self._top_level_reference()
-
-    def handle_charref(self, name):
-        self._top_level_reference()
+# A start or end tag as the sanitiser writes them: lower-case names, attribute values in double
+# quotes (in which it leaves "<" and ">" as they are); "<" in text is always escaped.
+_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)(?:\s+[^\s"=<>/]+(?:="[^"]*")?)*\s*/?>')
+_VOID = frozenset({"br", "hr", "img", "wbr"})
 
 
 def _top_level_items(value):
-    splitter = _TopLevelSplitter(value)
-    splitter.feed(value)
-    splitter.close()
-    return [(kind, value[start:end]) for kind, start, end in splitter.items]
+    """
+    The top-level items of the sanitiser's well-formed output as (kind, markup): each element
+    whole, with its name as kind, and each run of text between elements as "#text".
+    """
+    items, depth, start, tag, text_start = [], 0, 0, None, 0
+    for match in _TAG.finditer(value):
+        closing, name = match.group(1), match.group(2)
+        if depth == 0 and not closing:
+            if match.start() > text_start:
+                items.append(("#text", value[text_start : match.start()]))
+            if name in _VOID:
+                items.append((name, match.group(0)))
+                text_start = match.end()
+                continue
+            start, tag = match.start(), name
+        if name in _VOID:
+            continue
+        depth += -1 if closing else 1
+        if depth == 0 and closing:
+            items.append((tag, value[start : match.end()]))
+            text_start = match.end()
+    if text_start < len(value) and depth == 0:
+        items.append(("#text", value[text_start:]))
+    return items
 
 
 def split_blocks(value):

@@ -34,7 +34,10 @@ def publisher(request):
 
 
 def image_objects(request, photo, caption):
-    """The photo's crops as ImageObjects carrying its caption, credit and rights."""
+    """
+    The photo's crops as ImageObjects carrying its caption, credit and rights; [] until its
+    renditions are made (the uploaded original keeps the camera's location: never linked).
+    """
     rights = {
         "caption": caption,
         "creditText": photo.credit,
@@ -118,7 +121,10 @@ def breadcrumbs_json_ld(request, trail):
 
 
 def open_graph_image(request, photo):
-    """The photo's Open Graph image (url, width, height) with an absolute URL; None without."""
+    """
+    The photo's Open Graph image (url, width, height) with an absolute URL; None without a
+    photo or until its renditions are made.
+    """
     image = renditions.photo_open_graph_image(photo) if photo else None
     if image is None:
         return None

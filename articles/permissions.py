@@ -43,6 +43,17 @@ def can_edit(user, article: Article) -> bool:
     )
 
 
+def can_delete(user, article: Article) -> bool:
+    """Whether `user` may delete `article`: an editor's decision, like taking it down."""
+    return user is None or (user.has_perm("articles.delete_article") and can_publish(user))
+
+
+def can_model(user, action: str, model) -> bool:
+    """Whether `user` may `action` ("add", "change", "delete") rows of `model` at all."""
+    opts = model._meta
+    return user is None or user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+
 def allowed_statuses(user) -> set[str]:
     """The statuses `user` may give an article they may edit; publish times need can_publish()."""
     return set(Article.Status.values) if can_publish(user) else set(WRITER_STATUSES)
@@ -66,3 +77,38 @@ def can_edit_photo(user, photo: Photo) -> bool:
         created_by=user, status=Article.Status.DRAFT
     )
     return not others.exists() and not Author.objects.filter(portrait=photo).exists()
+
+
+PUBLICATION_TIMES = ("publish_at", "first_published_at", "last_updated_at")
+
+
+def article_save_refusal(user, article: Article, stored: Article | None) -> str | None:
+    """
+    Why `user` may not save `article` as it now is over `stored` (None: a new article), or
+    None when they may. Every door asks this of the write path; doors may ask first for a
+    better message, but the write path's answer is the one that counts.
+    """
+    if user is None:
+        return None
+    if stored is None:
+        if not can_add(user):
+            return f"{user} may not add articles."
+    elif not can_edit(user, stored):
+        return f"{user} may not change this article."
+    if article.status not in allowed_statuses(user):
+        return REFUSED_PUBLISHING
+    if not can_publish(user) and publication_times_changed(article, stored):
+        return REFUSED_TIMES
+    return None
+
+
+REFUSED_TIMES = "Only editors set publication times."
+
+
+def publication_times_changed(article: Article, stored: Article | None) -> list[str]:
+    """The publication times `article` gives differently from `stored` (None: a new one)."""
+    return [
+        name
+        for name in PUBLICATION_TIMES
+        if getattr(article, name) != (getattr(stored, name) if stored is not None else None)
+    ]

@@ -2,6 +2,8 @@
 Responsive renditions of photos: each crop in several widths, as WebP and JPEG, made once with
 Pillow and stored. A photo's `renditions` field is the manifest of what was made, so a page
 writes `<picture>` from the row it already has: no query, no file check, no decoding.
+Renditions are made by a background task (articles.tasks). Until they exist a page shows no
+image at all: never the uploaded original, which keeps the camera's EXIF and GPS location.
 """
 
 import io
@@ -66,22 +68,24 @@ def photo_rendition(photo, ratio, *, width=None, image_format="jpeg"):
 
 
 def photo_structured_data_images(photo):
-    """The widest JPEG of each crop Google asks for (16:9, 4:3, 1:1), else the original."""
+    """The widest JPEG of each crop Google asks for (16:9, 4:3, 1:1) that is made; [] if none."""
     images = [photo_rendition(photo, ratio) for ratio in STRUCTURED_DATA_RATIOS]
-    original = _original(photo)
-    return [image for image in images if image] or ([original] if original else [])
+    return [image for image in images if image]
 
 
 def photo_open_graph_image(photo):
-    """A 16:9 JPEG about 1200 pixels wide for og:image, else the original; None without one."""
-    return photo_rendition(photo, "16x9", width=OPEN_GRAPH_WIDTH) or _original(photo)
+    """A 16:9 JPEG about 1200 pixels wide for og:image; None until it is made."""
+    return photo_rendition(photo, "16x9", width=OPEN_GRAPH_WIDTH)
 
 
 def picture(photo, ratio):
-    """What picture.html writes: srcsets, a middle JPEG and the size; the original when none."""
+    """
+    What picture.html writes: WebP and JPEG srcsets, a middle JPEG and the size; None until
+    renditions of `ratio` are made, and the page shows no image.
+    """
     entries = available(photo, ratio)
     if not entries:
-        return {"src": photo.image.url, "width": photo.width, "height": photo.height}
+        return None
     widest, middle = entries[-1], entries[len(entries) // 2]
     srcsets = {
         f"{image_format}_srcset": ", ".join(
@@ -94,8 +98,13 @@ def picture(photo, ratio):
     return {"src": default_storage.url(middle["jpeg"]), **size, **srcsets}
 
 
-def _original(photo):
-    return Rendition(photo.image.url, photo.width, photo.height) if photo.image else None
+def complete(photo):
+    """
+    True when every rendition of `photo`'s current image and focal point is made; False while
+    none is, or when making them stopped on an error part of the way.
+    """
+    manifest = photo.renditions or {}
+    return bool(available(photo, "original")) and not manifest.get("incomplete")
 
 
 # Geometry: pure.
@@ -154,11 +163,12 @@ def _clamp(value, low, high):
 def make_missing(photo):
     """
     Make and store the renditions of `photo` not yet in storage. Returns (manifest, files
-    written). A missing or unreadable image is logged, and the manifest lists only what exists.
+    written). A missing or unreadable image, or a failing storage, is logged, and the manifest
+    lists only what exists, marked incomplete when that is not everything (see `complete`).
     """
     if not photo.image or not photo.content_hash:
         return {}, 0
-    ratios, written = {}, 0
+    ratios, written, incomplete = {}, 0, False
     try:
         with (
             warnings.catch_warnings(),
@@ -177,7 +187,14 @@ def make_missing(photo):
                 ratios.setdefault(ratio, []).append(entry)
     except FILE_ERRORS as error:
         logger.warning("No renditions of photo %s (%s): %s", photo.pk, photo.image.name, error)
-    return ({"key": source_key(photo), "ratios": ratios} if ratios else {}), written
+        incomplete = True
+    if not ratios:
+        return {}, written
+    manifest = {"key": source_key(photo), "ratios": ratios}
+    if incomplete:
+        # Only then: the complete manifests stored before this mark existed stay equal.
+        manifest["incomplete"] = True
+    return manifest, written
 
 
 def _plan(photo, size):

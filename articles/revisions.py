@@ -5,17 +5,20 @@ Pure reads; the writes are `services.article_revision_save()` and `article_revis
 """
 
 import re
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from taggit.models import TaggedItem
 
 from articles import html
-from articles.models import Article, Byline
+from articles.models import Agency, Article, Byline, Photo, RelatedLink
 
 # How the history shows a time; its templates use the same format.
 TIME_FORMAT = "j M Y, H:i"
@@ -46,23 +49,74 @@ class Change(NamedTuple):
 
 def snapshot(article: Article) -> dict:
     """
-    Everything readers see of `article` as JSON-ready data: fields, section, lead photo and
-    caption, sorted tags, and bylines and "Read more" links in order, each kept by content
-    (ids with the names they had), since their rows are rewritten on every save.
+    Everything readers see of `article`, as stored, as JSON-ready data: fields, section, lead
+    photo and caption, sorted tags, and bylines and "Read more" links in order, each kept by
+    content (ids with the names they had), since their rows are rewritten on every save.
     """
-    bylines = article.bylines.select_related("author", "agency").order_by("position", "pk")
-    links = article.related_links.select_related("target").order_by("position", "pk")
-    photo = article.lead_photo
-    return {
-        **{name: getattr(article, name) for name in CONTENT_FIELDS},
-        "section": {"id": article.section_id, "name": article.section.name},
-        "status": article.status,
-        **{name: _iso(getattr(article, name)) for name in _TIMES},
-        "lead_photo": photo and {"id": photo.pk, "label": str(photo)},
-        "tags": sorted(article.tags.names()),
-        "bylines": [_byline(byline) for byline in bylines],
-        "related_links": [_link(link) for link in links],
-    }
+    return snapshots([article.pk])[article.pk]
+
+
+def snapshots(article_ids: Iterable[int]) -> dict[int, dict]:
+    """The snapshot of each of these articles as stored, by id: four queries however many."""
+    found = {}
+    for row in Article.objects.filter(pk__in=list(article_ids)).values(
+        "pk",
+        *CONTENT_FIELDS,
+        "status",
+        *_TIMES,
+        "section_id",
+        "section__name",
+        "lead_photo_id",
+        "lead_photo__caption",
+        "lead_photo__alt_text",
+    ):
+        photo = row["lead_photo_id"] and {
+            "id": row["lead_photo_id"],
+            "label": Photo.label_for(row["lead_photo__caption"], row["lead_photo__alt_text"]),
+        }
+        found[row["pk"]] = {
+            **{name: row[name] for name in CONTENT_FIELDS},
+            "section": {"id": row["section_id"], "name": row["section__name"]},
+            "status": row["status"],
+            **{name: _iso(row[name]) for name in _TIMES},
+            "lead_photo": photo or None,
+            "tags": [],
+            "bylines": [],
+            "related_links": [],
+        }
+    bylines = Byline.objects.filter(article__in=found).order_by("article", "position", "pk")
+    for article_id, author_id, author, agency_id, short, name, role in bylines.values_list(
+        "article_id",
+        "author_id",
+        "author__name",
+        "agency_id",
+        "agency__short_name",
+        "agency__name",
+        "role",
+    ):
+        if author_id:
+            row = {"author": {"id": author_id, "name": author}, "role": role}
+        else:
+            row = {"agency": {"id": agency_id, "name": Agency.name_printed(short, name)}}
+            row["role"] = role
+        found[article_id]["bylines"].append(row)
+    links = RelatedLink.objects.filter(article__in=found).order_by("article", "position", "pk")
+    for article_id, target_id, headline, url, title in links.values_list(
+        "article_id", "target_id", "target__headline", "url", "title"
+    ):
+        if target_id:
+            row = {"target": {"id": target_id, "headline": headline}, "title": title}
+        else:
+            row = {"url": url, "title": title}
+        found[article_id]["related_links"].append(row)
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=found
+    ).values_list("object_id", "tag__name")
+    for article_id, name in tagged:
+        found[article_id]["tags"].append(name)
+    for data in found.values():
+        data["tags"].sort()
+    return found
 
 
 def restored(current: dict, data: dict) -> dict:
@@ -78,23 +132,6 @@ def local_time(value) -> str:
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def _byline(byline):
-    if byline.author_id:
-        return {"author": {"id": byline.author_id, "name": byline.author.name}, "role": byline.role}
-    agency = byline.agency
-    return {
-        "agency": {"id": agency.pk, "name": agency.short_name or agency.name},
-        "role": byline.role,
-    }
-
-
-def _link(link):
-    if link.target_id:
-        target = {"id": link.target_id, "headline": link.target.headline}
-        return {"target": target, "title": link.title}
-    return {"url": link.url, "title": link.title}
 
 
 def _label(name):

@@ -13,6 +13,9 @@ from django.db import DEFAULT_DB_ALIAS, router
 
 VIEW = ["view"]
 ALL = ["add", "change", "delete", "view"]
+# What the staff who run the newsroom read and nobody changes: the audit log, and the
+# background tasks (where a failed one shows). Editors and Administrators may view them.
+OVERSIGHT_MODELS = [("audit", "auditentry"), ("django_tasks_database", "dbtaskresult")]
 
 # (app label, model) → actions, for each role but the Administrator's.
 ROLES = {
@@ -43,8 +46,11 @@ ROLES = {
         ("taggit", "tag"): ALL,
         ("taggit", "taggeditem"): ALL,
         ("redirects", "redirect"): ALL,
+        **{model: VIEW for model in OVERSIGHT_MODELS},
     },
 }
+OVERSIGHT = {(app, f"view_{model}") for app, model in OVERSIGHT_MODELS}
+OVERSIGHT_ROLES = ["Editor", "Administrator"]
 # Administrators manage people as well as content: every permission of these apps, and users
 # and groups. Superusers stay superusers.
 ADMINISTRATOR = "Administrator"
@@ -64,7 +70,7 @@ def roles_create(*, apps=global_apps, using=DEFAULT_DB_ALIAS) -> list[str]:
     if not missing:
         return []
     # Permissions are written on post_migrate, after every migration: a new database has none.
-    for label in ["auth", *ADMINISTRATOR_APPS]:
+    for label in ["auth", *ADMINISTRATOR_APPS, *(app for app, _ in OVERSIGHT)]:
         create_permissions(global_apps.get_app_config(label), verbosity=0, apps=apps, using=using)
     permissions = Permission.objects.using(using).select_related("content_type")
     for name in missing:
@@ -73,6 +79,7 @@ def roles_create(*, apps=global_apps, using=DEFAULT_DB_ALIAS) -> list[str]:
                 permission
                 for permission in permissions
                 if permission.content_type.app_label in ADMINISTRATOR_APPS
+                or (permission.content_type.app_label, permission.codename) in OVERSIGHT
                 or (
                     permission.content_type.app_label == "auth"
                     and permission.content_type.model in ADMINISTRATOR_MODELS
@@ -98,3 +105,17 @@ def roles_create_after_migrate(sender, *, apps=global_apps, using=DEFAULT_DB_ALI
         return  # auth is not migrated yet.
     if router.allow_migrate_model(using, Group):
         roles_create(apps=apps, using=using)
+
+
+def roles_grant_oversight(*, apps=global_apps, using=DEFAULT_DB_ALIAS) -> None:
+    """Let the existing Editor and Administrator groups view the audit log and the tasks."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for label in {app for app, _ in OVERSIGHT}:
+        create_permissions(global_apps.get_app_config(label), verbosity=0, apps=apps, using=using)
+    wanted = Permission.objects.using(using).filter(
+        content_type__app_label__in={app for app, _ in OVERSIGHT},
+        codename__in={codename for _, codename in OVERSIGHT},
+    )
+    for group in Group.objects.using(using).filter(name__in=OVERSIGHT_ROLES):
+        group.permissions.add(*wanted)

@@ -1,35 +1,12 @@
 """
-Any saved or deleted thing that readers can see makes cached pages stale. Tags follow their
-TaggedItem rows; writes that send no signal (bulk_create, update) call caching themselves.
+Tags edited in taggit's own admin make cached pages stale. Every other change readers could
+see goes through the services, whose announcements do that (articles.subscribers).
 """
 
 from django.db.models.signals import post_delete, post_save
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles import caching
-from articles.models import (
-    Agency,
-    Article,
-    Author,
-    Byline,
-    Correction,
-    Photo,
-    RelatedLink,
-    Section,
-)
-
-SHOWN_ON_PAGES = [
-    Article,
-    Byline,
-    RelatedLink,
-    Correction,
-    Photo,
-    Section,
-    Author,
-    Agency,
-    Tag,
-    TaggedItem,
-]
 
 
 def content_changed(sender, **kwargs):
@@ -37,6 +14,5 @@ def content_changed(sender, **kwargs):
 
 
 def connect():
-    for model in SHOWN_ON_PAGES:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}")
+    post_save.connect(content_changed, sender=Tag, dispatch_uid="pages-Tag")
+    post_delete.connect(content_changed, sender=Tag, dispatch_uid="pages-Tag")

@@ -5,16 +5,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
-from taggit.models import Tag
 
-from articles.models import Agency, Article, Author, Section, published_q
+from articles.models import Agency, Article, Author, Section, public_tags, published_q
 
 # Google News reads articles of the last two days, at most a thousand per sitemap.
 NEWS_WINDOW = timedelta(days=2)
@@ -114,9 +113,9 @@ class TagSitemap(RequestSitemap):
 
     def items(self):
         return (
-            Tag.objects.exclude(slug="")
-            .annotate(lastmod_at=Max("article__publish_at", filter=published_q("article__")))
-            .filter(lastmod_at__isnull=False)
+            public_tags()
+            .exclude(slug="")
+            .annotate(lastmod_at=F("last_published_at"))
             .order_by("slug")
         )
 

@@ -1,6 +1,7 @@
 """Validation of uploaded and imported photo files: by their content, never their name."""
 
 import warnings
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,12 +15,18 @@ ACCEPTED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 def validate_tag_name(name):
     """A tag needs a letter or a digit: its page's address is made from them."""
-    if not slugify(name, allow_unicode=True):
+    if not _has_address(name):
         raise ValidationError(
             "“%(name)s” is not a usable tag: it needs at least one letter or digit.",
             code="invalid_tag",
             params={"name": name},
         )
+
+
+@lru_cache(maxsize=4096)
+def _has_address(name):
+    # Cached: an archive names the same few thousand tags again and again.
+    return bool(slugify(name, allow_unicode=True))
 
 
 def validate_photo_file(file):

@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import generic
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import metadata
-from articles.models import Agency, Article, Author, Section
+from articles.models import Agency, Article, Author, Section, public_tags
 
 HOME_ARTICLE_COUNT = 40
 HOME_ARTICLES_PER_SECTION = 4
@@ -101,11 +100,9 @@ class AgencyDetailView(PublishedArticlesMixin, ListView):
 
 class TagDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/tag_detail.html"
-    # A tag used only on unpublished articles is not public: its name could give a story away.
-    allow_empty = False
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         return self.get_articles().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "newsroom.audit",
     "articles",
 ]
 
@@ -102,6 +103,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://newsroom"),
 }
+
+# Background tasks (articles.tasks, on Django's Tasks API). "database": a queue in the database
+# above, worked by `manage.py db_worker`; no other service needed. "rq": a queue in Redis at
+# TASKS_REDIS_URL, worked by `manage.py rqworker` processes. Failed tasks of the database queue
+# are listed in the admin under "Task Results"; its app stays installed under both, so the
+# tables and permissions are the same everywhere.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "rq":
+    if not env.str("TASKS_REDIS_URL", default=""):
+        raise ImproperlyConfigured(
+            "TASKS_REDIS_URL must be set when TASKS_BACKEND is rq, "
+            "e.g. redis://127.0.0.1:6379/1. See .env.example."
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # Each queue of TASKS must be one of django-rq's. A job running longer than the timeout
+    # (seconds) is stopped and counts as failed: a large photo takes seconds, not minutes.
+    RQ_QUEUES = {"default": {"URL": env.str("TASKS_REDIS_URL"), "DEFAULT_TIMEOUT": 600}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

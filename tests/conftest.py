@@ -1,7 +1,10 @@
 import os
+from functools import partial
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import Client
 
 from tests import factories
 
@@ -19,6 +22,38 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def requests_commit(monkeypatch):
+    """
+    A test client's request commits what it writes, as it does on a site: what follows a
+    commit (revision, audit entry, fresh pages, renditions) has run when the response is back.
+    """
+    request = Client.request
+
+    def committing_request(self, **kwargs):
+        start = len(connection.run_on_commit)
+        response = request(self, **kwargs)
+        # Run, and use up, what the request left for its commit (and what that leaves in turn).
+        while len(connection.run_on_commit) > start:
+            pending = connection.run_on_commit[start:]
+            del connection.run_on_commit[start:]
+            for _, callback, _ in pending:
+                callback()
+        return response
+
+    monkeypatch.setattr(Client, "request", committing_request)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """
+    `with committed(): ...`: what the block writes is announced as on a real commit, so the
+    subscribers (revision, audit, fresh pages, renditions) run. Tests run inside a transaction
+    that never commits, so without it nothing that follows a commit happens.
+    """
+    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

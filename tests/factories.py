@@ -138,3 +138,21 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     target = factory.SubFactory(ArticleFactory)
     position = factory.Sequence(lambda n: n)
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    """An audit entry written the one way entries are written: audit_record()."""
+
+    class Meta:
+        model = "audit.AuditEntry"
+
+    action = "change"
+    door = "admin"
+    object_repr = factory.Sequence(lambda n: f"Object {n}")
+    summary = "Changed headline"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from newsroom.audit.services import audit_record
+
+        return audit_record(entries=[model_class(*args, **kwargs)])[0]

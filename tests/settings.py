@@ -24,3 +24,8 @@ if "CACHE_URL" not in os.environ:
 # Serve static files from the source folders: the suite does not run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks run at once when enqueued, in the test's own transaction; tests of the queue itself
+# switch to the database backend with the `settings` fixture and run its worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A subscriber failing after a commit is logged on a site; in the suite it fails the test.
+NEWSROOM_EVENTS_RAISE = True

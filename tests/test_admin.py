@@ -535,7 +535,7 @@ def test_body_editor_offers_only_what_the_sanitiser_keeps():
     from django_prose_editor.config import allowlist_from_extensions
 
     from articles import html
-    from articles.admin import BODY_EDITOR
+    from articles.admin.article_forms import BODY_EDITOR
 
     allowed = allowlist_from_extensions(BODY_EDITOR["extensions"])
 

@@ -152,3 +152,14 @@ def test_sanitize_is_stable_and_keeps_only_blocks(parts):
     assert html.sanitize(once) == once
     assert html.disallowed_tags(once) == []
     assert "\n".join(markup for _, markup in html.split_blocks(once)) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=30))
+def test_sanitize_shortcut_for_plain_paragraphs_agrees_with_the_full_path(parts):
+    # Paragraphs and headings of text are sanitised without parsing (most bodies); whatever
+    # the markup, the result is what the full block-by-block path makes of it.
+    value = "".join(f"<p>{part}</p>" if index % 3 else part for index, part in enumerate(parts))
+    cleaned = html._clean(value)
+
+    assert html.sanitize(value) == "\n".join(html._flow(cleaned, headings=True))

@@ -5,7 +5,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.importing import import_file
-from articles.importing.core import _FileImport
 from articles.models import Agency, Article, Author, Byline, Photo, RelatedLink, Section
 from tests import factories
 
@@ -132,6 +131,9 @@ def test_import_twice_changes_nothing(write_fixture, media_root):
     ]
 
 
+IMPORT_BATCH_QUERIES = 25
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_validation_queries_do_not_grow_with_records(
     write_fixture, django_assert_num_queries, count
@@ -142,14 +144,15 @@ def test_validation_queries_do_not_grow_with_records(
         article = dict(data["articles"][0], slug=f"copy-{number}")
         article["related_links"] = [{"article": "other-story"}, {"article": "main-story"}]
         data["articles"].append(article)
-    importer = _FileImport(write_fixture(data), dry_run=True)
+    path = write_fixture(data)
 
-    # One query per kind; the existing articles' bylines, related links and tags; section
-    # and agency names.
-    with django_assert_num_queries(10):
-        importer.validate(data)
+    # The whole import of one batch, written and rolled back: a fixed number of queries
+    # (look-ups per kind, the stored rows, the writes, savepoints), whatever the number of records.
+    with django_assert_num_queries(IMPORT_BATCH_QUERIES):
+        report = import_file(path, dry_run=True)
 
-    assert not importer.report.problems
+    assert not report.problems
+    assert report.created == count
 
 
 def test_import_updates_changed_records_on_their_key(write_fixture):
@@ -356,7 +359,7 @@ def test_every_problem_in_a_file_is_reported_at_once(write_fixture):
     ("content", "message"),
     [
         ('{"articles": [', "invalid JSON: Expecting value (line 1, column 15)"),
-        ("[]", "expected object, got []."),
+        ("[]", "expected an object with lists of records at the top, got a list."),
         ("\udcff", "cannot read the file"),
     ],
 )
@@ -439,7 +442,7 @@ def test_failure_while_writing_leaves_no_files_or_rows(write_fixture, media_root
     def fail(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("articles.importing.core._FileImport.save_article_rows", fail)
+    monkeypatch.setattr("articles.services.articles_save", fail)
 
     with pytest.raises(RuntimeError):
         import_file(write_fixture(fixture_data()))

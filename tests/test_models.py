@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from articles import display
 from articles.models import Article, Byline, RelatedLink
 from tests import factories
 
@@ -89,10 +90,16 @@ def test_updated_time_is_shown_only_when_later_than_publication():
     assert article.updated_at == article.last_updated_at
 
 
+def byline_parts(byline):
+    """The printed byline of `byline`'s article, as the templates get it."""
+    return display.byline_parts(Article.objects.for_detail().get(pk=byline.article_id).byline)
+
+
 def rendered_byline(article):
     """The byline of `article` as a reader sees it, whitespace normalised."""
     article = Article.objects.for_detail().get(pk=article.pk)
-    markup = render_to_string("articles/includes/byline.html", {"groups": article.byline})
+    parts = display.byline_parts(article.byline)
+    markup = render_to_string("articles/includes/byline.html", {"parts": parts})
     return " ".join(BeautifulSoup(markup, "html.parser").get_text().split())
 
 
@@ -130,7 +137,11 @@ def test_byline_links_authors_to_their_pages():
 
     html = render_to_string(
         "articles/includes/byline.html",
-        {"groups": Article.objects.for_detail().get(pk=byline.article_id).byline},
+        {
+            "parts": display.byline_parts(
+                Article.objects.for_detail().get(pk=byline.article_id).byline
+            )
+        },
     )
 
     assert '<a href="/authors/angela-skujins/" rel="author">Angela Skujins</a>' in html
@@ -143,7 +154,11 @@ def test_byline_links_agencies_to_their_pages():
 
     html = render_to_string(
         "articles/includes/byline.html",
-        {"groups": Article.objects.for_detail().get(pk=byline.article_id).byline},
+        {
+            "parts": display.byline_parts(
+                Article.objects.for_detail().get(pk=byline.article_id).byline
+            )
+        },
     )
 
     assert '<a href="/agencies/ap/">AP</a>' in html

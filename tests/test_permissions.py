@@ -39,12 +39,15 @@ REPORTER_PERMISSIONS = (
     | codenames("articles", ["section", "author", "agency", "correction"], ["view"])
     | {"articles.view_articlerevision", "taggit.add_tag", "taggit.view_tag"}
 )
+# The audit log and the background tasks: read by those who run the newsroom, changed by nobody.
+OVERSIGHT_PERMISSIONS = {"audit.view_auditentry", "django_tasks_database.view_dbtaskresult"}
 EDITOR_PERMISSIONS = (
     codenames("articles", [*ARTICLE_CONTENT, "photo", "section", "author", "agency"])
     | {"articles.publish_article", "articles.view_articlerevision"}
     | {"articles.add_correction", "articles.view_correction"}
     | codenames("taggit", ["tag", "taggeditem"])
     | codenames("redirects", ["redirect"])
+    | OVERSIGHT_PERMISSIONS
 )
 ARTICLES_MODELS = [
     *ARTICLE_CONTENT,
@@ -62,6 +65,7 @@ ADMINISTRATOR_PERMISSIONS = (
     | codenames("redirects", ["redirect"])
     | codenames("sites", ["site"])
     | codenames("auth", ["user", "group"])
+    | OVERSIGHT_PERMISSIONS
 )
 
 

@@ -17,6 +17,7 @@ from PIL import ExifTags, Image
 
 from articles import photo_metadata, renditions, services
 from articles.models import Photo, file_sha256
+from articles.services import photos as photo_services
 from tests import factories
 from tests.test_admin import PHOTO_ADD_URL, errors, photo_form
 from tests.test_sitemaps import CONFORMANCE_DIR
@@ -500,7 +501,7 @@ def test_a_bad_held_upload_token_opens_nothing(editor_client, monkeypatch, forge
     if forged:
         token = token[:-1] + ("A" if token[-1] != "A" else "B")
     else:
-        monkeypatch.setattr(services, "HELD_UPLOAD_MAX_AGE", timedelta(seconds=-1))
+        monkeypatch.setattr(photo_services, "HELD_UPLOAD_MAX_AGE", timedelta(seconds=-1))
 
     response = editor_client.post(
         PHOTO_ADD_URL, photo_form("", alt_text="A lectern", held_upload=token)
@@ -513,7 +514,7 @@ def test_a_bad_held_upload_token_opens_nothing(editor_client, monkeypatch, forge
 
 def test_holding_an_upload_deletes_held_files_given_up_on(media_root):
     old = services.photo_upload_hold(upload=upload(no_alt_text_jpeg()))
-    old_name = services._held_upload(old)[0]
+    old_name = photo_services._held_upload(old)[0]
     day_and_a_bit = (datetime.now() - timedelta(days=1, minutes=1)).timestamp()
     os.utime(media_root / old_name, (day_and_a_bit, day_and_a_bit))
 

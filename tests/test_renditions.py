@@ -2,6 +2,8 @@ import io
 import logging
 from pathlib import Path
 
+import extruct
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -259,6 +261,47 @@ def test_missing_file_of_a_made_rendition_is_made_again():
     assert default_storage.exists(entry["webp"])
 
 
+def test_storage_failing_part_way_leaves_an_incomplete_manifest(monkeypatch, caplog):
+    photo = factories.PhotoFactory(make_renditions=False)
+    save = default_storage.save
+    calls = []
+
+    def fail_after_four(name, content, **kwargs):
+        calls.append(name)
+        if len(calls) > 4:
+            raise OSError("storage unavailable")
+        return save(name, content, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", fail_after_four)
+    with caplog.at_level(logging.WARNING, logger="articles.renditions"):
+        written = services.photo_renditions_make(photo=photo)
+
+    manifest = Photo.objects.get(pk=photo.pk).renditions
+    assert written == 4
+    assert manifest["incomplete"] is True
+    assert [e["width"] for e in manifest["ratios"]["original"]] == [64]
+    assert renditions.available(photo, "16x9") == manifest["ratios"]["16x9"]
+    assert not renditions.complete(photo)
+
+    monkeypatch.undo()
+    services.photo_renditions_make(photo=photo)
+
+    photo.refresh_from_db()
+    assert "incomplete" not in photo.renditions
+    assert set(photo.renditions["ratios"]) == set(renditions.RATIOS)
+    assert renditions.complete(photo)
+
+
+def test_complete_only_for_the_current_image_and_focal_point():
+    photo = factories.PhotoFactory()
+    assert renditions.complete(photo)
+
+    photo.focal_point_x = 0.1
+
+    assert not renditions.complete(photo)
+    assert not renditions.complete(factories.PhotoFactory(make_renditions=False))
+
+
 def test_changing_the_focal_point_changes_cropped_names_only():
     photo = factories.PhotoFactory(image=upload(Image.new("RGB", (400, 200), RED)))
     before = photo.renditions["ratios"]
@@ -322,17 +365,23 @@ def test_picture_is_lazy_unless_eager(loading, attributes):
     assert {name: img.get(name) for name in attributes} == attributes
 
 
-def test_picture_without_renditions_shows_the_original():
-    photo = factories.PhotoFactory(
-        make_renditions=False, image=factories.image_upload(size=(90, 60))
-    )
+def test_picture_without_renditions_renders_nothing():
+    photo = factories.PhotoFactory(make_renditions=False)
 
     page = render_picture(photo)
 
-    assert page.picture is None
-    assert page.img["src"] == photo.image.url
-    assert (page.img["width"], page.img["height"]) == ("90", "60")
-    assert page.img.get("srcset") is None
+    # The uploaded original keeps the camera's EXIF, location included: never linked.
+    assert str(page).strip() == ""
+
+
+def test_figure_without_renditions_renders_nothing_not_even_its_caption():
+    photo = factories.PhotoFactory(make_renditions=False, credit_line="Agency")
+
+    html = render_to_string(
+        "articles/includes/figure.html", {"photo": photo, "caption": "A caption"}
+    )
+
+    assert html.strip() == ""
 
 
 def test_picture_renders_nothing_without_a_photo():
@@ -358,7 +407,8 @@ def test_broken_image_leaves_no_renditions_and_the_page_works(client, caplog, da
     assert Photo.objects.get(pk=photo.pk).renditions == {}
     assert f"No renditions of photo {photo.pk}" in caplog.text
     page = BeautifulSoup(response.content, "html.parser")
-    assert page.select_one("article figure img")["src"] == photo.image.url
+    assert page.h1.get_text(strip=True) == article.headline
+    assert page.select("article figure, article img") == []
 
 
 def test_article_page_shows_the_lead_photo_eagerly_as_a_picture(client):
@@ -404,13 +454,71 @@ def test_helpers_give_structured_data_and_open_graph_images():
     assert opened(open_graph.url.removeprefix(settings.MEDIA_URL)).format == "JPEG"
 
 
-def test_helpers_fall_back_to_the_original_without_renditions():
+def test_helpers_give_no_image_without_renditions():
     photo = factories.PhotoFactory(make_renditions=False)
-    original = renditions.Rendition(photo.image.url, photo.width, photo.height)
 
-    assert renditions.photo_structured_data_images(photo) == [original]
-    assert renditions.photo_open_graph_image(photo) == original
+    assert renditions.photo_structured_data_images(photo) == []
+    assert renditions.photo_open_graph_image(photo) is None
     assert renditions.photo_rendition(photo, "16x9") is None
+
+
+def reader_outputs(client, article, author):
+    """Every reader page and feed showing a photo: the article, home, author pages and a feed."""
+    return [
+        client.get(url).content.decode()
+        for url in (
+            article.get_absolute_url(),
+            reverse("articles:home"),
+            author.get_absolute_url(),
+            reverse("articles:feed-rss"),
+        )
+    ]
+
+
+def test_before_renditions_no_page_or_feed_links_the_original_or_a_broken_image(client):
+    photo = factories.PhotoFactory(make_renditions=False)
+    author = factories.AuthorFactory(portrait=photo)
+    article = factories.ArticleFactory(lead_photo=photo, lead_photo_caption="A caption")
+    factories.BylineFactory(article=article, author=author)
+    assert default_storage.exists(photo.image.name)  # The original that could leak.
+
+    article_page, home, author_page, feed = reader_outputs(client, article, author)
+
+    for output in (article_page, home, author_page, feed):
+        assert photo.image.name not in output
+    for html in (article_page, home, author_page):
+        page = BeautifulSoup(html, "html.parser")
+        assert page.select("main img, main picture, main figure") == []
+        assert article.headline in page.get_text()
+    assert "A caption" not in article_page
+    data = extruct.extract(
+        article_page, base_url="http://testserver/", syntaxes=["json-ld", "opengraph"]
+    )
+    [news] = [item for item in data["json-ld"] if item["@type"] == "NewsArticle"]
+    assert "image" not in news
+    assert not [name for name, _ in data["opengraph"][0]["properties"] if "image" in name]
+    [entry] = feedparser.parse(feed).entries
+    assert "media_content" not in entry
+
+
+def test_after_renditions_every_page_and_feed_shows_them(client):
+    photo = factories.PhotoFactory(make_renditions=False)
+    author = factories.AuthorFactory(portrait=photo)
+    article = factories.ArticleFactory(lead_photo=photo, lead_photo_caption="A caption")
+    factories.BylineFactory(article=article, author=author)
+    services.photo_renditions_make(photo=photo)
+
+    article_page, home, author_page, feed = reader_outputs(client, article, author)
+
+    for output in (article_page, home, author_page, feed):
+        assert photo.image.name not in output
+        assert "/media/renditions/" in output
+    for html in (article_page, home, author_page):
+        img = BeautifulSoup(html, "html.parser").select_one("main picture img")
+        assert img["src"].startswith("/media/renditions/") and img["alt"] == photo.alt_text
+    assert "A caption" in article_page
+    [entry] = feedparser.parse(feed).entries
+    assert entry.media_content[0]["url"].startswith("http://testserver/media/renditions/")
 
 
 def test_import_makes_renditions_after_commit(django_capture_on_commit_callbacks):
@@ -468,6 +576,6 @@ def test_command_makes_missing_renditions_and_reports(capsys):
     assert out.splitlines() == [
         "3 photos checked, 16 files written.",
         "Without renditions: 1 (a missing or unreadable image; see the warnings). "
-        "Pages show the original.",
+        "Pages show no image for them.",
     ]
     assert all(Photo.objects.get(pk=photo.pk).renditions for photo in photos)

@@ -63,18 +63,13 @@ def full_article(**fields):
         tags=["Ukraine", "NATO"],
         **fields,
     )
-    services.article_rows_replace(
+    services.article_save(
         article=article,
-        model=Byline,
-        rows=[
+        bylines=[
             Byline(author=factories.AuthorFactory(name="Angela Skujins"), role="author"),
             Byline(agency=factories.AgencyFactory(short_name="AP"), role="contributor"),
         ],
-    )
-    services.article_rows_replace(
-        article=article,
-        model=RelatedLink,
-        rows=[
+        related_links=[
             RelatedLink(url="https://example.org/report", title="The report"),
             RelatedLink(target=factories.ArticleFactory(headline="Earlier story")),
         ],
@@ -87,9 +82,7 @@ def revised_article(user, *, bylines=()):
     article = full_article()
     revision = services.article_revision_save(article=article, user=user)
     article.headline = "Newer headline"
-    article.save()
-    if bylines:
-        services.article_rows_replace(article=article, model=Byline, rows=bylines)
+    services.article_save(article=article, bylines=list(bylines) or None)
     return article, revision
 
 

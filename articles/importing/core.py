@@ -1,544 +1,401 @@
-"""Reading, validating and writing one fixture file: the steps `import_file()` runs."""
+"""
+Importing one fixture file: read (records) → plan and check (plan, access) → write through
+the services, batch by batch, in one transaction. The articles are streamed in batches, so
+memory stays bounded however large the file; the queries are a fixed number per batch.
+"""
 
-import copy
+import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import UTC
-from functools import partial
+from collections.abc import Callable
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
-from django.utils.dateparse import parse_datetime
-from taggit.models import TaggedItem
 
-from articles import html, permissions, services
-from articles.importing import schema
+from articles import services
+from articles.importing import access, records
+from articles.importing.plan import MODELS, Plan, Planner
 from articles.importing.report import Problem, Report
-from articles.models import (
-    Agency,
-    Article,
-    Author,
-    Byline,
-    Photo,
-    RelatedLink,
-    Section,
-    file_sha256,
-    image_suffix,
-)
-from articles.validators import validate_photo_file, validate_tag_name
+from articles.models import Article, RelatedLink
+from articles.services import events
 
-# Write order: every kind comes after the kinds it refers to.
-KINDS = {
-    "sections": (Section, "slug"),
-    "agencies": (Agency, "slug"),
-    "photos": (Photo, "id"),
-    "authors": (Author, "slug"),
-    "articles": (Article, "slug"),
-}
-_SCALARS = {
-    "sections": ["name", "description", "order", "in_navigation"],
-    "agencies": ["name", "short_name", "website"],
-    "photos": ["alt_text", "caption", "creator", "credit_line", "copyright_notice"],
-    "authors": ["name", "job_title", "bio"],
-    "articles": [
-        "headline",
-        "standfirst",
-        "body",
-        "status",
-        "lead_photo_caption",
-        "seo_title",
-        "seo_description",
-    ],
-}
-_DATES = {
-    "photos": ["taken_at"],
-    "articles": ["publish_at", "first_published_at", "last_updated_at"],
-}
-# The fields of each kind that name a record of another kind, and that kind.
-_RELATIONS = {
-    "photos": [("source", "agencies")],
-    "authors": [("portrait", "photos")],
-    "articles": [("section", "sections"), ("lead_photo", "photos")],
-}
-_DEFAULTS = {"order": 0, "in_navigation": True, "status": Article.Status.DRAFT}
+# Articles planned, checked and written together: the queries are a fixed number per batch.
+BATCH_SIZE = 500
 
 
-def import_file(path, *, dry_run=False, user=None) -> Report:
+def import_file(
+    path, *, dry_run=False, user=None, progress: Callable[[int, int], None] | None = None
+) -> Report:
     """
     Import one fixture file. Returns its report; when `report.problems` is not empty,
-    nothing from the file was written. Never raises for bad content.
+    nothing from the file was written. Never raises for bad content. `progress(done, total)`
+    is told how many of the file's articles are done after each batch.
 
     With a `user`, the file may do only what that user may do in the admin: a record they
     could not save (another's article, a published one from a reporter, a new section from
     someone who may not add sections) is a problem. Without one, the import runs as the
     system and may do everything.
     """
-    return _FileImport(Path(path), dry_run=dry_run, user=user).run()
+    return _FileImport(Path(path), dry_run=dry_run, user=user, progress=progress).run()
 
 
-class _DryRunRollback(Exception):
+class _Rollback(Exception):
     pass
 
 
-@dataclass
-class _Plan:
-    """One record: its model instance (existing or new) with the file's values applied."""
-
-    kind: str
-    index: int
-    key: str
-    instance: object
-    is_new: bool
-    changed: bool
-    data: dict
-    image_path: Path | None = None
-    image_hash: str = ""
-    image_name: str = ""
-    bylines: list = field(default_factory=list)
-    links: list = field(default_factory=list)
-    tags: list = field(default_factory=list)
-
-    @property
-    def label(self):
-        return f"record {self.kind}[{self.index + 1}] ({self.key})"
-
-
 class _FileImport:
-    def __init__(self, path, *, dry_run, user=None):
+    def __init__(self, path, *, dry_run, user, progress):
         self.path = path
         self.user = user
+        self.progress = progress or (lambda done, total: None)
+        self.article_total = 0
         self.report = Report(file=str(path), dry_run=dry_run)
-        self.plans = {kind: [] for kind in KINDS}
-        self.by_key = {kind: {} for kind in KINDS}
         self.failed_records = set()
         self.written_files = []
+        self.deferred = []  # (article slug, links) to write once every article is
+        self.writing = True
 
     # Reporting
 
-    def problem(self, record, field_name, message):
-        self.report.problems.append(Problem(str(self.path), record, field_name, str(message)))
-        if record:
-            self.failed_records.add(record)
+    def problem(self, plan_or_label, field_name, message):
+        label = plan_or_label if isinstance(plan_or_label, str) else plan_or_label.label
+        self.report.problems.append(Problem(str(self.path), label, field_name, str(message)))
+        if label:
+            self.failed_records.add(label)
+        self.writing = False
 
-    def warn(self, record, field_name, message):
-        self.report.warnings.append(Problem(str(self.path), record, field_name, message))
+    def warn(self, plan, field_name, message):
+        self.report.warnings.append(Problem(str(self.path), plan.label, field_name, message))
+
+    def count(self, plan):
+        if not plan.changed or plan.same_as is not None:
+            self.report.unchanged += 1
+        elif plan.is_new:
+            self.report.created += 1
+        else:
+            self.report.updated += 1
 
     # The steps
 
     def run(self):
-        data = self.parse()
-        if data is not None and self.check_schema(data):
-            self.validate(data)
+        try:
+            outline = records.outline(self.path)
+        except records.FileProblem as error:
+            self.problem("", "", str(error))
+            return self.finish()
+        self.article_total = outline.article_count
+        for name, message in outline.top_level_errors:
+            self.problem("", name, message)
+        self.planner = Planner(
+            folder=self.path.parent,
+            problem=self.problem,
+            warn=self.warn,
+            article_keys=outline.article_keys,
+        )
+        note = f"Imported from {self.path.name}"
+        try:
+            with transaction.atomic(), events.door(events.Door.IMPORT, note=note):
+                self.small_kinds(outline)
+                self.articles()
+                self.write_deferred_links()
+                if self.report.problems or self.report.dry_run:
+                    raise _Rollback
+        except _Rollback:
+            self.remove_written_files()
+        except records.FileProblem as error:
+            self.remove_written_files()
+            self.problem("", "", str(error))
+        except (DatabaseError, OSError, ValidationError, PermissionDenied) as error:
+            self.remove_written_files()
+            self.problem("", "", f"nothing imported: {_message(error)}")
+        except BaseException:
+            self.remove_written_files()
+            raise
+        return self.finish()
+
+    def finish(self):
         if self.report.problems:
             self.report.failed = len(self.failed_records) or 1
-            return self.report
-        try:
-            self.write()
-        except _DryRunRollback:
-            self.remove_written_files()
-        except (DatabaseError, OSError, ValidationError) as error:
-            self.remove_written_files()
-            self.problem("", "", f"nothing imported: {error}")
             self.report.created = self.report.updated = self.report.unchanged = 0
-            self.report.failed = 1
         return self.report
 
-    def parse(self):
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            self.problem("", "", f"cannot read the file: {error}")
-            return None
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            self.problem(
-                "", "", f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-            )
-            return None
+    # Sections, agencies, photos and authors: few, planned and written whole.
 
-    def check_schema(self, data):
-        errors = sorted(
-            schema.validator().iter_errors(data),
-            key=lambda error: [(isinstance(part, str), part) for part in error.absolute_path],
-        )
-        for error in errors:
-            record, field_name = self.locate(data, list(error.absolute_path))
-            missing, message = schema.message(error)
-            self.problem(record, ".".join(filter(None, [field_name, missing])), message)
-        return not errors
-
-    def locate(self, data, path):
-        """Turn a JSON path into (record label, field path) for a message."""
-        if len(path) >= 2 and path[0] in KINDS and isinstance(path[1], int):
-            kind, index = path[0], path[1]
-            record = data[kind][index]
-            key_name = KINDS[kind][1]
-            key = record.get(key_name, "?") if isinstance(record, dict) else "?"
-            label = f"record {kind}[{index + 1}] ({key})"
-            parts = []
-            for part in path[2:]:
-                if isinstance(part, int):
-                    parts[-1] = f"{parts[-1]}[{part + 1}]"
-                else:
-                    parts.append(str(part))
-            return label, ".".join(parts)
-        return "", ".".join(str(part) for part in path)
-
-    def validate(self, data):
-        self.load_existing(data)
-        for kind in KINDS:
-            seen = set()
-            for index, record in enumerate(data.get(kind, [])):
-                key = record[KINDS[kind][1]]
-                plan = self.plan(kind, index, key, record)
-                if key in seen:
-                    self.problem(plan.label, KINDS[kind][1], f"“{key}” appears twice in this file.")
-                    continue
-                seen.add(key)
-                self.plans[kind].append(plan)
-                self.by_key[kind][key] = plan.instance
-        for plan in self.plans["articles"]:
-            self.plan_article_rows(plan)
-        self.check_unique_names()
-        self.check_permissions()
-        for kind in KINDS:
-            for plan in self.plans[kind]:
+    def small_kinds(self, outline):
+        for kind in records.SMALL_KINDS:
+            plans = self.plan_records(outline.small[kind])
+            if kind == "photos":
+                self.planner.photos_deduplicate(plans)
+            if kind in ("sections", "agencies"):
+                self.check_unique_names(kind, plans)
+            for plan in plans:
                 self.clean(plan)
+                access.check(plan, user=self.user, problem=self.problem)
+                self.count(plan)
+            if self.writing:
+                self.write_small(kind, plans)
 
-    def check_permissions(self):
-        """
-        Refuse what the importing user may not do, record by record. An unchanged record
-        writes nothing and needs no permission, but an article's status is checked on every
-        record: a file from someone who may not publish holds no published article.
-        """
-        user = self.user
-        if user is None:
-            return
-        for kind, (model, _) in KINDS.items():
-            for plan in self.plans[kind]:
-                action = "add" if plan.is_new else "change"
-                codename = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
-                if kind == "articles":
-                    self.check_article_permissions(plan)
-                elif plan.changed and not user.has_perm(codename):
-                    noun = model._meta.verbose_name_plural
-                    self.problem(plan.label, "", f"{user} may not {action} {noun}.")
-                elif (
-                    kind == "photos"
-                    and plan.changed
-                    and not plan.is_new
-                    and not permissions.can_edit_photo(user, plan.instance)
-                ):
-                    self.problem(plan.label, "", f"{user} may not change this photo.")
+    def plan_records(self, kind_records):
+        """Plans of the records that fit the schema, each key once; stored rows in one query."""
+        return self.plan_checked(self.checked(kind_records))
 
-    def check_article_permissions(self, plan):
-        user, article = self.user, plan.instance
-        if article.status not in permissions.allowed_statuses(user):
-            self.problem(plan.label, "status", f"{user}: {permissions.REFUSED_PUBLISHING}")
-        if not plan.changed:
-            return
-        stored = self.stored_articles.get(article.pk)
-        if stored is None:
-            if not permissions.can_add(user):
-                self.problem(plan.label, "", f"{user} may not add articles.")
-            article.created_by = user
-        elif not permissions.can_edit(user, stored):
-            self.problem(plan.label, "", f"{user} may not change this article.")
-            return
-        if not permissions.can_publish(user):
-            for name in _DATES["articles"]:
-                if getattr(article, name) != getattr(stored, name, None):
-                    self.problem(plan.label, name, f"{user}: only editors set publication times.")
-
-    def check_unique_names(self):
-        """Section and agency names are unique too: checked for the whole file in one query each."""
-        for kind in ("sections", "agencies"):
-            model = KINDS[kind][0]
-            plans = {plan.instance.name: plan for plan in reversed(self.plans[kind])}
-            taken = model.objects.filter(name__in=plans).exclude(
-                slug__in=[p.key for p in plans.values()]
-            )
-            for row in taken:
+    def checked(self, kind_records):
+        """The records that fit the schema, each key once; the others reported."""
+        good, seen = [], set()
+        for record in kind_records:
+            found = records.problems(record)
+            for field_name, message in found:
+                self.problem(record.label, field_name, message)
+            if found:
+                continue
+            if record.key in seen:
+                field_name = records.KEY_FIELDS[record.kind]
                 self.problem(
-                    plans[row.name].label,
-                    "name",
-                    f"“{row.name}” is already the name of “{row.slug}”.",
+                    record.label, field_name, f"“{record.key}” appears twice in this file."
                 )
-            seen = set()
-            for plan in self.plans[kind]:
-                if plan.instance.name in seen:
-                    self.problem(
-                        plan.label, "name", f"“{plan.instance.name}” appears twice in this file."
-                    )
-                seen.add(plan.instance.name)
+                continue
+            seen.add(record.key)
+            good.append(record)
+        return good
 
-    def load_existing(self, data):
-        """Fetch every row the file names or refers to: one query per kind."""
-        wanted = {kind: {r[KINDS[kind][1]] for r in data.get(kind, [])} for kind in KINDS}
-        for kind, relations in _RELATIONS.items():
-            for record in data.get(kind, []):
-                for name, target_kind in relations:
-                    wanted[target_kind].add(record.get(name))
-        for record in data.get("articles", []):
-            for byline in record.get("bylines", []):
-                wanted["authors"].add(byline.get("author"))
-                wanted["agencies"].add(byline.get("agency"))
-            for link in record.get("related_links", []):
-                wanted["articles"].add(link.get("article"))
-        self.existing = {}
-        for kind, (model, key_name) in KINDS.items():
-            lookup = "external_id" if kind == "photos" else key_name
-            keys = wanted[kind] - {None}
-            rows = model.objects.filter(**{f"{lookup}__in": keys}) if keys else []
-            self.existing[kind] = {getattr(row, lookup): row for row in rows}
-        # The articles as stored, before the file's values are applied: who may change them.
-        self.stored_articles = {a.pk: copy.copy(a) for a in self.existing["articles"].values()}
-        self.load_existing_article_rows()
+    def plan_checked(self, good):
+        if not good:
+            return []
+        kind = good[0].kind
+        self.fetch_references(kind, [record.data for record in good])
+        existing = dict(self.planner.known[kind])
+        return [self.planner.plan(record, existing.get(record.key)) for record in good]
 
-    def load_existing_article_rows(self):
-        articles = self.existing["articles"].values()
-        ids = [article.pk for article in articles]
-        self.existing_bylines = {pk: [] for pk in ids}
-        for row in Byline.objects.filter(article__in=ids).order_by("position", "pk"):
-            self.existing_bylines[row.article_id].append((row.author_id, row.agency_id, row.role))
-        self.existing_links = {pk: [] for pk in ids}
-        for row in RelatedLink.objects.filter(article__in=ids).order_by("position", "pk"):
-            self.existing_links[row.article_id].append((row.target_id, row.url, row.title))
-        self.existing_tags = {pk: set() for pk in ids}
-        tagged = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
-        ).values_list("object_id", "tag__name")
-        for object_id, name in tagged:
-            self.existing_tags[object_id].add(name)
-
-    def resolve(self, kind, key, plan, field_name):
-        """The instance `key` names, from this file or the database; reports it when unknown."""
-        if key is None:
-            return None
-        found = self.by_key[kind].get(key) or self.existing[kind].get(key)
-        if found is None:
-            noun = {"photos": "photo", "agencies": "agency", "authors": "author"}.get(
-                kind, kind[:-1]
-            )
-            self.problem(plan.label, field_name, f"unknown {noun} “{key}”.")
-        return found
-
-    def plan(self, kind, index, key, record):
-        model, key_name = KINDS[kind]
-        existing = self.existing[kind].get(key)
-        instance = existing or model(
-            **({"external_id": key} if kind == "photos" else {key_name: key})
-        )
-        plan = _Plan(kind, index, key, instance, existing is None, existing is None, record)
-        values = {name: record.get(name, _DEFAULTS.get(name, "")) for name in _SCALARS[kind]}
+    def fetch_references(self, kind, datas):
+        """Every row `datas` (records of `kind`) name, not known yet: a query per kind."""
+        keys = {kind: [data[records.KEY_FIELDS[kind]] for data in datas]}
+        relations = {
+            "photos": [("source", "agencies")],
+            "authors": [("portrait", "photos")],
+            "articles": [("section", "sections"), ("lead_photo", "photos")],
+        }.get(kind, [])
+        for name, target in relations:
+            keys.setdefault(target, []).extend(data.get(name) for data in datas)
         if kind == "articles":
-            values["body"] = html.sanitize(values["body"])
-            removed = html.disallowed_tags(record.get("body", ""))
-            if removed:
-                self.warn(
-                    plan.label,
-                    "body",
-                    "removed HTML that articles may not hold: "
-                    + ", ".join(f"<{tag}>" for tag in removed),
-                )
-        for name in _DATES.get(kind, []):
-            # Left out, the first publication time is derived on publishing, not cleared.
-            if name != "first_published_at" or name in record:
-                values[name] = self.parse_date(plan, name, record.get(name))
-        if kind == "photos":
-            point = record.get("focal_point") or {}
-            values["focal_point_x"], values["focal_point_y"] = point.get("x"), point.get("y")
-        for name, value in values.items():
-            if getattr(instance, name) != value:
-                setattr(instance, name, value)
-                plan.changed = True
-        for name, target_kind in _RELATIONS.get(kind, []):
-            target = self.resolve(target_kind, record.get(name), plan, name)
-            if getattr(instance, f"{name}_id") != (target.pk if target else None) or (
-                target is not None and target.pk is None
-            ):
-                plan.changed = True
-            # Assigned even when unchanged, so that model validation finds it without a query.
-            setattr(instance, name, target)
-        if kind == "photos":
-            self.plan_image(plan, record["image"])
-        return plan
-
-    def parse_date(self, plan, name, value):
-        if value is None:
-            return None
-        try:
-            parsed = parse_datetime(value)
-            # Stored in UTC: a time that cannot be expressed there is as unusable as a typo.
-            if parsed is not None and parsed.tzinfo is not None:
-                parsed.astimezone(UTC)
-        except (ValueError, OverflowError):
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            self.problem(
-                plan.label,
-                name,
-                f"“{value}” is not a date and time with a UTC offset "
-                "(example: 2024-10-17T12:00:00+00:00).",
+            for data in datas:
+                for row in data.get("bylines", []):
+                    keys.setdefault("authors", []).append(row.get("author"))
+                    keys.setdefault("agencies", []).append(row.get("agency"))
+        for target, wanted in keys.items():
+            self.planner.fetch(target, wanted)
+        if kind == "articles":
+            self.planner.fetch_targets(
+                row.get("article") for data in datas for row in data.get("related_links", [])
             )
-            return None
-        return parsed
 
-    def plan_image(self, plan, relative):
-        folder = self.path.parent.resolve()
-        try:
-            image_path = (folder / relative).resolve()
-            inside, exists = image_path.is_relative_to(folder), image_path.is_file()
-        except (OSError, ValueError) as error:
-            self.problem(plan.label, "image", f"cannot use {relative!r} as a file name: {error}.")
-            return
-        if not inside:
-            self.problem(plan.label, "image", "must be a path inside the fixture file's folder.")
-            return
-        if not exists:
-            self.problem(plan.label, "image", f"no file at {relative}.")
-            return
-        with image_path.open("rb") as handle:
-            try:
-                validate_photo_file(File(handle, name=image_path.name))
-            except ValidationError as error:
-                for message in error.messages:
-                    self.problem(plan.label, "image", f"{relative}: {message}")
-                return
-            plan.image_path, plan.image_hash = image_path, file_sha256(File(handle))
-            plan.image_name = image_path.stem + (image_suffix(File(handle)) or image_path.suffix)
-        if plan.instance.content_hash != plan.image_hash:
-            plan.changed = True
-
-    def plan_article_rows(self, plan):
-        """Bylines and related links, checked by the same rules the admin applies."""
-        article, record = plan.instance, plan.data
-        for number, row in enumerate(record.get("bylines", []), start=1):
-            where = f"bylines[{number}]"
-            author = self.resolve("authors", row.get("author"), plan, f"{where}.author")
-            agency = self.resolve("agencies", row.get("agency"), plan, f"{where}.agency")
-            role = row.get("role", Byline.Role.AUTHOR)
-            self.plan_row(plan, "bylines", Byline(author=author, agency=agency, role=role))
-        for number, row in enumerate(record.get("related_links", []), start=1):
-            where = f"related_links[{number}]"
-            target = self.resolve("articles", row.get("article"), plan, f"{where}.article")
-            link = RelatedLink(target=target, url=row.get("url", ""), title=row.get("title", ""))
-            self.plan_row(plan, "related_links", link)
-        for name, model, rows in (
-            ("bylines", Byline, plan.bylines),
-            ("related_links", RelatedLink, plan.links),
-        ):
-            try:
-                services.article_rows_check(article=article, model=model, rows=rows)
-            except ValidationError as error:
-                self.problem(plan.label, f"{name}[{error.params['row'] + 1}]", error.messages[0])
-        plan.tags = sorted(set(record.get("tags", [])))
-        for name in plan.tags:
-            try:
-                validate_tag_name(name)
-            except ValidationError as error:
-                self.problem(plan.label, "tags", error.messages[0])
-        if not plan.is_new and (
-            [(b.author_id, b.agency_id, b.role) for b in plan.bylines]
-            != self.existing_bylines[article.pk]
-            or [(link.target_id, link.url, link.title) for link in plan.links]
-            != self.existing_links[article.pk]
-            or set(plan.tags) != self.existing_tags[article.pk]
-        ):
-            plan.changed = True
-
-    def plan_row(self, plan, name, row):
-        """Check one byline or related link of `plan` and add it to the planned rows."""
-        rows = plan.bylines if name == "bylines" else plan.links
-        rows.append(row)
-        where = f"{name}[{len(rows)}]"
-        try:
-            services.article_row_clean(row=row)
-        except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
-                field_name = {"__all__": "", "target": "article"}.get(field_name, field_name)
-                for message in messages:
-                    self.problem(plan.label, ".".join(filter(None, [where, field_name])), message)
+    def check_unique_names(self, kind, plans):
+        """Section and agency names are unique too: checked for the whole file in one query."""
+        model = MODELS[kind]
+        by_name = {plan.instance.name: plan for plan in reversed(plans)}
+        taken = model.objects.filter(name__in=by_name).exclude(slug__in=[p.key for p in plans])
+        for row in taken:
+            self.problem(
+                by_name[row.name], "name", f"“{row.name}” is already the name of “{row.slug}”."
+            )
+        seen = set()
+        for plan in plans:
+            if plan.instance.name in seen:
+                self.problem(plan, "name", f"“{plan.instance.name}” appears twice in this file.")
+            seen.add(plan.instance.name)
 
     def clean(self, plan):
         """
         Model field and clean() rules. Relations, the image, keys, names and the rules of the
         database constraints were checked above for the whole file at once, not a query a row.
         """
-        exclude = {
-            "image",
-            "content_hash",
-            "section",
-            "lead_photo",
-            "portrait",
-            "source",
-            "external_id",
-        }
+        if not plan.changed or plan.same_as is not None:
+            return
+        exclude = {"image", "content_hash", "portrait", "source", "external_id"}
         try:
             plan.instance.full_clean(
                 exclude=exclude, validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
-            reported = {(p.record, p.field) for p in self.report.problems}
-            for name, messages in error.message_dict.items():
-                name = "" if name == "__all__" else name
-                # A field already reported (an unreadable date, say) is not reported twice.
-                if (plan.label, name) in reported:
-                    continue
-                for message in messages:
-                    self.problem(plan.label, name, message)
+            self.report_error(plan, error)
 
-    # Writing
+    def report_error(self, plan, error):
+        reported = {(p.record, p.field) for p in self.report.problems}
+        for name, messages in _message_dict(error).items():
+            # The fixture's words for the model's fields.
+            name = "" if name == "__all__" else name.replace(".target", ".article")
+            # A field already reported (an unreadable date, say) is not reported twice.
+            if (plan.label, name) in reported:
+                continue
+            for message in messages:
+                self.problem(plan, name, message)
 
-    def write(self):
+    def write_small(self, kind, plans):
+        changed = [plan for plan in plans if plan.changed and plan.same_as is None]
+        if not changed:
+            return
+        if kind != "photos":
+            services.contents_save(
+                instances=[plan.instance for plan in changed],
+                user=self.user,
+                fields={id(plan.instance): plan.changed for plan in changed},
+                validate_unique=False,
+            )
+            return
+        for plan in changed:
+            photo = plan.instance
+            old_name = "" if plan.is_new else photo.image.name
+            if plan.image_path:
+                with plan.image_path.open("rb") as handle:
+                    photo.image.save(plan.image_name, File(handle), save=False)
+                self.written_files.append(photo.image.name)
+                photo.content_hash = plan.image_hash
+            services.photo_save(photo=photo, user=self.user, fields=plan.changed)
+            if old_name and plan.image_path:
+                transaction.on_commit(lambda name=old_name: default_storage.delete(name))
+
+    # Articles: streamed in batches.
+
+    def articles(self):
+        batch = []
+        for record in records.articles(self.path):
+            batch.append(record)
+            if len(batch) >= BATCH_SIZE:
+                self.articles_batch(batch)
+                batch = []
+        if batch:
+            self.articles_batch(batch)
+
+    def articles_batch(self, batch):
+        # Articles are looked up afresh for each batch: memory stays bounded.
+        self.planner.known["articles"] = {}
+        plans = self.plan_checked(self.changed_only(self.checked(batch)))
+        stored_rows = services.rows_as_stored([p.instance for p in plans if not p.is_new])
+        for plan in plans:
+            self.planner.plan_article_rows(plan, stored_rows)
+            access.check(plan, user=self.user, problem=self.problem)
+            self.count(plan)
+        changed = [plan for plan in plans if plan.changed]
+        if self.writing and changed:
+            self.write_articles(changed)
+        elif changed:
+            self.diagnose(changed)
+        self.report.articles += len(batch)
+        self.progress(self.report.articles, self.article_total)
+
+    def changed_only(self, records):
+        """
+        The records that may change their article: one imported from the very same record,
+        and changed by nothing since, is unchanged (one query for the batch).
+        """
+        for record in records:
+            record.fingerprint = fingerprint(record.data)
+        keys = [record.key for record in records]
+        stored = dict(
+            Article.objects.filter(slug__in=keys).values_list("slug", "import_fingerprint")
+        )
+        changed = []
+        for record in records:
+            if stored.get(record.key) == record.fingerprint:
+                access.check_unchanged(record, user=self.user, problem=self.problem)
+                self.report.unchanged += 1
+            else:
+                changed.append(record)
+        return changed
+
+    def write_articles(self, plans):
+        items = [_article_input(plan) for plan in plans]
         try:
             with transaction.atomic():
-                for kind in KINDS:
-                    for plan in self.plans[kind]:
-                        self.save(plan)
-                for plan in self.plans["articles"]:
-                    if plan.changed:
-                        self.save_article_rows(plan)
-                if self.report.dry_run:
-                    raise _DryRunRollback
-        except BaseException:
-            self.remove_written_files()
-            raise
-
-    def save(self, plan):
-        if not plan.changed:
-            self.report.unchanged += 1
+                services.articles_save(items=items, user=self.user)
+        except (ValidationError, PermissionDenied):
+            self.diagnose(plans)
             return
-        instance = plan.instance
-        if plan.kind == "photos" and instance.content_hash != plan.image_hash:
-            old_name = instance.image.name if not plan.is_new else ""
-            with plan.image_path.open("rb") as handle:
-                instance.image.save(plan.image_name, File(handle), save=False)
-            self.written_files.append(instance.image.name)
-            instance.content_hash = plan.image_hash
-            if old_name:
-                transaction.on_commit(lambda: default_storage.delete(old_name))
-        instance.save()
-        if plan.kind == "photos":
-            # After the commit, so a dry run or a failed file makes none.
-            transaction.on_commit(partial(services.photo_renditions_make, photo=instance))
-        if plan.is_new:
-            self.report.created += 1
-        else:
-            self.report.updated += 1
+        for plan in plans:
+            if plan.deferred_links is not None:
+                rows = plan.record.data.get("related_links", [])
+                self.deferred.append((plan.label, plan.instance.slug, rows, plan.record))
 
-    def save_article_rows(self, plan):
-        article = plan.instance
-        services.article_rows_replace(article=article, model=Byline, rows=plan.bylines)
-        services.article_rows_replace(article=article, model=RelatedLink, rows=plan.links)
-        article.tags.set(plan.tags)
+    def diagnose(self, plans):
+        """Every problem the write path finds with `plans`, written or not."""
+        items = [_article_input(plan) for plan in plans]
+        for index, refusal in services.articles_refusals(items=items, user=self.user):
+            if isinstance(refusal, ValidationError):
+                self.report_error(plans[index], refusal)
+            else:
+                self.problem(plans[index], "", str(refusal))
+        self.writing = False
+
+    def write_deferred_links(self):
+        """Links to articles that came later in the file, now that every one is written."""
+        if not self.writing:
+            return
+        for start in range(0, len(self.deferred), BATCH_SIZE):
+            chunk = self.deferred[start : start + BATCH_SIZE]
+            slugs = {slug for _, slug, _, _ in chunk}
+            slugs |= {row.get("article") for _, _, rows, _ in chunk for row in rows} - {None}
+            found = Article.objects.select_related("lead_photo").in_bulk(slugs, field_name="slug")
+            items = [
+                services.ArticleInput(
+                    article=found[slug],
+                    related_links=[_link(found.get(row.get("article")), row) for row in rows],
+                    fingerprint=record.fingerprint,
+                )
+                for _, slug, rows, record in chunk
+            ]
+            try:
+                with transaction.atomic():
+                    services.articles_save(items=items, user=self.user)
+            except (ValidationError, PermissionDenied):
+                refusals = services.articles_refusals(items=items, user=self.user)
+                for index, refusal in refusals:
+                    label = chunk[index][0]
+                    if isinstance(refusal, ValidationError):
+                        for name, messages in _message_dict(refusal).items():
+                            for message in messages:
+                                self.problem(label, "" if name == "__all__" else name, message)
+                    else:
+                        self.problem(label, "", str(refusal))
+        self.deferred = []
 
     def remove_written_files(self):
         for name in self.written_files:
             default_storage.delete(name)
         self.written_files = []
+
+
+def _link(target, row):
+    """A related link row from a fixture's data and its resolved target."""
+    return RelatedLink(target=target, url=row.get("url", ""), title=row.get("title", ""))
+
+
+def _article_input(plan: Plan):
+    return services.ArticleInput(
+        article=plan.instance,
+        bylines=plan.bylines,
+        related_links=plan.links,
+        tags=plan.tags,
+        fingerprint=plan.record.fingerprint,
+    )
+
+
+def fingerprint(data) -> str:
+    """
+    The digest of a record's content. Keys are taken in the file's order: the same file gives
+    the same digests, and a file reordered only costs a full comparison.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
+
+
+def _message_dict(error):
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": error.messages}
+
+
+def _message(error):
+    if isinstance(error, ValidationError):
+        return "; ".join(m for messages in _message_dict(error).values() for m in messages)
+    return str(error)

@@ -28,6 +28,8 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    # Article records read (for the rate an import reports).
+    articles: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 

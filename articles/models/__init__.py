@@ -2,24 +2,17 @@
 The newsroom's content: sections, people and agencies, photos with their rights, and
 articles with ordered bylines and "Read more" links.
 
-"Published" has one definition, `published_q()`, used by `ArticleQuerySet.published()`
-and mirrored row-wise by `Article.is_published`.
+"Published" and "scheduled" have one definition each, in `queries` (`published_q()`,
+`scheduled_q()`), mirrored row-wise by `Article.is_published` and `Article.is_scheduled`.
 """
 
-from articles.models.articles import (
-    Article,
-    ArticleQuerySet,
-    ArticleRevision,
-    Byline,
-    Correction,
-    RelatedLink,
-    bylines_prefetch,
-    published_q,
-    related_links_prefetch,
-)
+from articles.models.articles import Article
 from articles.models.contributors import Agency, Author
 from articles.models.fields import PhotoImageField, URLField
+from articles.models.history import ArticleRevision, Correction
 from articles.models.photos import Photo, file_sha256, image_suffix, photo_upload_to
+from articles.models.queries import ArticleQuerySet, public_tags, published_q, scheduled_q
+from articles.models.rows import Byline, RelatedLink
 from articles.models.sections import Section
 
 __all__ = [
@@ -35,10 +28,10 @@ __all__ = [
     "RelatedLink",
     "Section",
     "URLField",
-    "bylines_prefetch",
     "file_sha256",
     "image_suffix",
     "photo_upload_to",
+    "public_tags",
     "published_q",
-    "related_links_prefetch",
+    "scheduled_q",
 ]

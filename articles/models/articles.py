@@ -1,12 +1,11 @@
-"""Articles with their ordered bylines and "Read more" links, and the one meaning of published."""
+"""Articles with their ordered bylines, "Read more" links, corrections and revisions."""
 
 from html import unescape
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
-from django.db.models import Prefetch, Q
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -15,102 +14,15 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import html
-from articles.models.contributors import Agency, Author
-from articles.models.fields import URLField
+from articles.models.enums import ArticleStatus
 from articles.models.photos import Photo
+from articles.models.queries import ArticleQuerySet
+from articles.models.rows import Byline
 from articles.models.sections import Section
-
-# More words than this in a search add nothing but work for the database.
-SEARCH_MAX_WORDS = 10
-
-
-def published_q(prefix=""):
-    """The one definition of "published": status published and publish time not in the future."""
-    return Q(
-        **{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}publish_at__lte": timezone.now()}
-    )
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Articles readers may see: published, with a publish time that has come."""
-        return self.filter(published_q())
-
-    def in_section(self, section):
-        """Articles filed in the given section."""
-        return self.filter(section=section)
-
-    def search(self, query):
-        """
-        Articles matching the query in headline, standfirst or body. PostgreSQL ranks them by
-        full-text relevance with stemming; other databases require every word, newest first.
-        """
-        if connection.vendor == "postgresql":
-            # Imported here: it needs the PostgreSQL driver, which SQLite sites don't install.
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            config = settings.NEWSROOM_SEARCH_CONFIG
-            vector = (
-                SearchVector("headline", weight="A", config=config)
-                + SearchVector("standfirst", weight="B", config=config)
-                + SearchVector("body", weight="C", config=config)
-            )
-            search_query = SearchQuery(query, search_type="websearch", config=config)
-            return (
-                self.annotate(search_vector=vector, search_rank=SearchRank(vector, search_query))
-                .filter(search_vector=search_query)
-                .order_by("-search_rank", "-publish_at", "-pk")
-            )
-        matches = Q()
-        for word in query.split()[:SEARCH_MAX_WORDS]:
-            matches &= (
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(body__icontains=word)
-            )
-        return self.filter(matches).latest_first()
-
-    def latest_first(self):
-        """Newest publish time first."""
-        return self.order_by("-publish_at", "-pk")
-
-    def for_listing(self):
-        """What a card shows: section, lead photo and bylines, in a fixed number of queries."""
-        return self.select_related("section", "lead_photo").prefetch_related(bylines_prefetch())
-
-    def for_detail(self):
-        """What the article page shows: a listing plus tags and "Read more" links."""
-        return (
-            self.for_listing()
-            .select_related("lead_photo__source")
-            .prefetch_related("tags", related_links_prefetch(), "corrections")
-        )
-
-
-def bylines_prefetch():
-    """Ordered bylines with their authors and agencies."""
-    return Prefetch(
-        "bylines",
-        queryset=Byline.objects.select_related("author", "agency").order_by("position", "pk"),
-    )
-
-
-def related_links_prefetch():
-    """Ordered "Read more" links, leaving out internal links readers may not see."""
-    queryset = (
-        RelatedLink.objects.filter(Q(target__isnull=True) | published_q("target__"))
-        .select_related("target")
-        .order_by("position", "pk")
-    )
-    return Prefetch("related_links", queryset=queryset)
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
+    Status = ArticleStatus
 
     headline = models.CharField("headline", max_length=200)
     slug = models.SlugField(
@@ -197,6 +109,15 @@ class Article(models.Model):
         help_text="Who started the article: a reporter may edit their own drafts.",
     )
 
+    import_fingerprint = models.CharField(
+        "import fingerprint",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The digest of the fixture record this article was last imported from, while "
+        "nothing else has changed it since: importing that record again needs no work.",
+    )
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -224,16 +145,31 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.body = html.sanitize(self.body)
-        # The first publication time follows the publish time until the article has gone live.
-        if self.status == self.Status.PUBLISHED and (
-            self.first_published_at is None or self.first_published_at > timezone.now()
-        ):
-            self.first_published_at = self.publish_at
+        self.derive()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    # The body as set_body() last sanitised it: derive() need not sanitise it again.
+    _sanitized_body = None
+
+    def set_body(self, value):
+        """Set the body to `value` with everything an article may not hold removed."""
+        self.body = self._sanitized_body = html.sanitize(value)
+
+    def derive(self):
+        """
+        Set what follows from this row's own fields: the sanitised body, and the first
+        publication time, which follows the publish time until the article has gone live.
+        save() calls it; so does the write path before writes that bypass save().
+        """
+        if self.body != self._sanitized_body:
+            self.set_body(self.body)
+        if self.status == self.Status.PUBLISHED and (
+            self.first_published_at is None or self.first_published_at > timezone.now()
+        ):
+            self.first_published_at = self.publish_at
 
     def clean(self):
         errors = {}
@@ -266,6 +202,7 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
+        """Whether this article goes live by itself later; agrees with `.scheduled()`."""
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
@@ -320,231 +257,3 @@ class Article(models.Model):
             every=settings.NEWSROOM_AD_SLOT_EVERY,
             min_paragraphs=settings.NEWSROOM_AD_SLOT_MIN_PARAGRAPHS,
         )
-
-
-class Byline(models.Model):
-    """One name in an article's byline: an author or an agency, in order, with a role."""
-
-    class Role(models.TextChoices):
-        # The label is the word that introduces the group in the printed byline.
-        AUTHOR = "author", "By"
-        CONTRIBUTOR = "contributor", "with"
-
-    article = models.ForeignKey(
-        Article, verbose_name="article", on_delete=models.CASCADE, related_name="bylines"
-    )
-    position = models.PositiveSmallIntegerField("position", default=0)
-    author = models.ForeignKey(
-        Author,
-        verbose_name="author",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="bylines",
-    )
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name="agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="bylines",
-    )
-    role = models.CharField(
-        "role",
-        max_length=12,
-        choices=Role.choices,
-        default=Role.AUTHOR,
-        help_text="“By” names the writers; “with” names contributors, "
-        "as in “By Angela Skujins with AP”.",
-    )
-
-    class Meta:
-        ordering = ["position", "pk"]
-        verbose_name = "byline"
-        verbose_name_plural = "bylines"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(author__isnull=False, agency__isnull=True)
-                | Q(author__isnull=True, agency__isnull=False),
-                name="byline_author_xor_agency",
-                violation_error_message="Choose an author or an agency, not both.",
-            ),
-            models.UniqueConstraint(fields=["article", "position"], name="byline_position_unique"),
-            models.UniqueConstraint(
-                fields=["article", "author"],
-                condition=Q(author__isnull=False),
-                name="byline_author_once",
-                violation_error_message="This author is already in the byline.",
-            ),
-            models.UniqueConstraint(
-                fields=["article", "agency"],
-                condition=Q(agency__isnull=False),
-                name="byline_agency_once",
-                violation_error_message="This agency is already in the byline.",
-            ),
-        ]
-
-    def __str__(self):
-        return str(self.author or self.agency or "")
-
-    def clean(self):
-        # Objects, not ids: in an import the author or agency may not be saved yet.
-        if (self.author is None) == (self.agency is None):
-            raise ValidationError("Choose an author or an agency, not both.")
-
-    @property
-    def name(self):
-        if self.author_id:
-            return self.author.name
-        return self.agency.short_name or self.agency.name
-
-    @property
-    def url(self):
-        return (self.author or self.agency).get_absolute_url()
-
-
-class RelatedLink(models.Model):
-    """One "Read more" item: another article of ours, or an external page with a title."""
-
-    article = models.ForeignKey(
-        Article, verbose_name="article", on_delete=models.CASCADE, related_name="related_links"
-    )
-    position = models.PositiveSmallIntegerField("position", default=0)
-    target = models.ForeignKey(
-        Article,
-        verbose_name="article linked to",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="linked_from",
-    )
-    url = URLField(
-        "external address",
-        max_length=500,
-        blank=True,
-        help_text="For a page outside this site; leave empty when linking to an article.",
-    )
-    title = models.CharField(
-        "title",
-        max_length=200,
-        blank=True,
-        help_text="Required for an external address; for an article, replaces its headline.",
-    )
-
-    class Meta:
-        ordering = ["position", "pk"]
-        verbose_name = "related link"
-        verbose_name_plural = "related links"
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(target__isnull=False) & Q(url=""))
-                | (Q(target__isnull=True) & ~Q(url="") & ~Q(title="")),
-                name="related_link_article_xor_url",
-                violation_error_message="Link to an article, or give an external address "
-                "with a title, not both.",
-            ),
-            models.UniqueConstraint(
-                fields=["article", "position"], name="related_link_position_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return self.display_title
-
-    def clean(self):
-        # The target may be an article not saved yet (an import): look at the object, not its id.
-        # A link from an article to itself is a rule of the set: services.article_rows_check().
-        if self.target is not None and self.url:
-            raise ValidationError("Link to an article or to an external address, not both.")
-        if self.target is None:
-            if not self.url:
-                raise ValidationError(
-                    {"url": "An external link needs an address (or choose an article)."}
-                )
-            if not self.title.strip():
-                raise ValidationError({"title": "An external link needs a title."})
-
-    @property
-    def display_title(self):
-        if self.title:
-            return self.title
-        return self.target.headline if self.target_id else self.url
-
-    @property
-    def href(self):
-        return self.target.get_absolute_url() if self.target_id else self.url
-
-
-class Correction(models.Model):
-    """
-    A published correction of an article: what was wrong and when it was put right. Corrections
-    are only ever added, never edited or removed, so the record readers see stays honest.
-    """
-
-    article = models.ForeignKey(
-        Article, verbose_name="article", on_delete=models.CASCADE, related_name="corrections"
-    )
-    text = models.TextField(
-        "correction",
-        help_text="What was wrong, as readers will read it. Example: An earlier version of "
-        "this article gave the wrong date for the summit.",
-    )
-    published_at = models.DateTimeField("time", default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="added by",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["published_at", "pk"]
-        verbose_name = "correction"
-        verbose_name_plural = "corrections"
-
-    def __str__(self):
-        return Truncator(self.text).chars(80)
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
-
-
-class ArticleRevision(models.Model):
-    """
-    One saved state of an article with everything readers see of it: its fields, bylines,
-    "Read more" links, tags, lead photo and caption, as plain data (rows are rewritten on each
-    save, so they are kept by content, not by id). Revisions are only ever added.
-    """
-
-    article = models.ForeignKey(
-        Article, verbose_name="article", on_delete=models.CASCADE, related_name="revisions"
-    )
-    created_at = models.DateTimeField("saved", default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="saved by",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    data = models.JSONField("content", encoder=DjangoJSONEncoder)
-    summary = models.CharField(
-        "what changed", max_length=300, blank=True, help_text="Filled in from the changes."
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = "revision"
-        verbose_name_plural = "revisions"
-        indexes = [
-            # An article's history is read newest first, and so is "who saved it last".
-            models.Index(fields=["article", "-created_at", "-id"], name="article_revision_history"),
-        ]
-
-    def __str__(self):
-        return f"{self.article} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -56,7 +56,17 @@ class Agency(models.Model):
         verbose_name_plural = "agencies"
 
     def __str__(self):
-        return self.short_name or self.name
+        return self.display_name
 
     def get_absolute_url(self):
         return reverse("articles:agency-detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        """The agency as bylines print it: its short name, else its full name."""
+        return self.name_printed(self.short_name, self.name)
+
+    @staticmethod
+    def name_printed(short_name, name):
+        """The one rule of an agency's printed name, for rows read without the model."""
+        return short_name or name

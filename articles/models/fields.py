@@ -1,25 +1,18 @@
-"""Model fields whose forms behave as the newsroom needs."""
+"""
+Model fields with the newsroom's own rules. Their admin form fields (an address typed without
+a scheme taken as https, photo checks before Pillow's) are chosen by the admin's
+`formfield_overrides`: the model layer knows nothing of forms.
+"""
 
 from django.core.validators import URLValidator
 from django.db import models
 
-from articles.forms import HttpsURLFormField, PhotoFileField
-
 
 class URLField(models.URLField):
-    """
-    A web address: http or https only (readers follow these links), and a form that takes an
-    address typed without a scheme as https://.
-    """
+    """A web address: http or https only (readers follow these links)."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": HttpsURLFormField, **kwargs})
-
 
 class PhotoImageField(models.ImageField):
-    """An image field whose form applies the photo rules before Pillow's generic check."""
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": PhotoFileField, **kwargs})
+    """A photo's image file; the photo desk's form field checks it by our rules first."""

@@ -145,12 +145,17 @@ class Photo(models.Model):
         ]
 
     def __str__(self):
-        return self.caption[:80] or self.alt_text[:80]
+        return self.label_for(self.caption, self.alt_text)
 
     def save(self, *args, **kwargs):
         if self.image and (not self.content_hash or not self.image._committed):
             self.content_hash = file_sha256(self.image)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def label_for(caption, alt_text):
+        """How a photo is named in lists: its caption, else its alt text, shortened."""
+        return (caption or "")[:80] or (alt_text or "")[:80]
 
     @property
     def credit(self):

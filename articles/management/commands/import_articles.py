@@ -1,7 +1,16 @@
+import sys
+import time
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
 
 from articles.importing import import_file
+
+
+class _Rollback(Exception):
+    pass
 
 
 class Command(BaseCommand):
@@ -26,31 +35,76 @@ class Command(BaseCommand):
             help="Import with this user's permissions: what they may not do in the admin "
             "(publish, as a reporter) is refused. New articles are theirs.",
         )
+        parser.add_argument(
+            "--all-or-nothing",
+            action="store_true",
+            help="Import every file or none: one file with a problem leaves all unwritten.",
+        )
+        parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="No progress bar, even on a terminal (there is none when not on one).",
+        )
 
     def handle(self, *args, paths, dry_run=False, username=None, **options):
         user = self.user(username) if username else None
-        failed_files = 0
-        totals = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        self.show_progress = not options.get("no_progress") and sys.stderr.isatty()
+        started = time.monotonic()
+        try:
+            if options.get("all_or_nothing"):
+                with transaction.atomic():
+                    reports = self.import_all(paths, dry_run=dry_run, user=user)
+                    if any(not report.ok for report in reports):
+                        raise _Rollback(reports)
+            else:
+                reports = self.import_all(paths, dry_run=dry_run, user=user)
+        except _Rollback as rollback:
+            reports = rollback.args[0]
+            self.stdout.write(self.style.ERROR("--all-or-nothing: no file was imported."))
+        self.summarise(paths, reports, time.monotonic() - started)
+
+    def import_all(self, paths, *, dry_run, user):
+        reports = []
         for path in paths:
-            report = import_file(path, dry_run=dry_run, user=user)
-            for warning in report.warnings:
-                self.stderr.write(self.style.WARNING(f"warning: {warning}"))
-            for problem in report.problems:
-                self.stderr.write(self.style.ERROR(str(problem)))
+            with tqdm(
+                desc=str(path), unit=" articles", disable=not self.show_progress, leave=False
+            ) as bar:
+
+                def progress(done, total, bar=bar):
+                    bar.total = total
+                    bar.update(done - bar.n)
+
+                report = import_file(path, dry_run=dry_run, user=user, progress=progress)
+            self.say(path, report, dry_run=dry_run)
+            reports.append(report)
+        return reports
+
+    def say(self, path, report, *, dry_run):
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        for problem in report.problems:
+            self.stderr.write(self.style.ERROR(str(problem)))
+        if report.ok:
+            prefix = "dry run, nothing written: " if dry_run else ""
+            self.stdout.write(self.style.SUCCESS(f"{path}: {prefix}{report.summary()}"))
+        else:
+            self.stdout.write(
+                self.style.ERROR(f"{path}: nothing imported from this file: {report.summary()}")
+            )
+
+    def summarise(self, paths, reports, seconds):
+        totals = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        for report in reports:
             for name in totals:
                 totals[name] += getattr(report, name)
-            if report.ok:
-                prefix = "dry run, nothing written: " if dry_run else ""
-                self.stdout.write(self.style.SUCCESS(f"{path}: {prefix}{report.summary()}"))
-            else:
-                failed_files += 1
-                self.stdout.write(
-                    self.style.ERROR(f"{path}: nothing imported from this file: {report.summary()}")
-                )
         if len(paths) > 1:
             self.stdout.write(
                 "total: " + ", ".join(f"{name} {count}" for name, count in totals.items())
             )
+        articles = sum(report.articles for report in reports)
+        rate = articles / seconds if seconds > 0 else 0
+        self.stdout.write(f"{articles} articles read in {seconds:.1f} s ({rate:,.0f} articles/s)")
+        failed_files = sum(1 for report in reports if not report.ok)
         if failed_files:
             raise CommandError(f"{failed_files} of {len(paths)} file(s) had problems.")
 

@@ -1,0 +1,3 @@
+"""The newsroom in Django's admin: each module registers its models' pages."""
+
+from articles.admin import articles, content, photos  # noqa: F401  (registers the pages)

@@ -1,0 +1,66 @@
+"""
+What follows every committed change, whatever door it came through: the article's revision,
+the audit entry, stale pages and the photo renditions. `connect()` subscribes them to the
+write path's announcements (services.events), once, when the app is ready.
+"""
+
+from collections.abc import Sequence
+
+from django.contrib.contenttypes.models import ContentType
+
+from articles import caching, tasks
+from articles.models import Photo
+from articles.services import events
+from articles.services.photos import RENDITION_INPUTS
+from articles.services.revisions import revisions_for_changes
+from newsroom.audit.models import AuditEntry
+from newsroom.audit.services import audit_record
+
+
+def audit_for_changes(changes: Sequence[events.Change]) -> None:
+    """One audit entry for each editorial change: who, when, what, through which door."""
+    entries = [
+        AuditEntry(
+            action=change.action,
+            door=change.door,
+            user=change.user,
+            content_type=ContentType.objects.get_for_model(change.model),
+            object_id=str(change.pk),
+            object_repr=change.label,
+            fields=list(change.fields),
+            summary=change.note,
+        )
+        for change in changes
+        if change.action != events.Action.DERIVE
+    ]
+    if entries:
+        audit_record(entries=entries)
+
+
+def pages_for_changes(changes: Sequence[events.Change]) -> None:
+    """Cached pages showing what changed are stale now."""
+    caching.content_changed()
+
+
+def renditions_for_changes(changes: Sequence[events.Change]) -> None:
+    """A new image or focal point gets its renditions made in the background."""
+    photo_ids = {
+        change.pk
+        for change in changes
+        if change.model is Photo
+        and change.action in (events.Action.UPLOAD, events.Action.CHANGE)
+        and (change.action == events.Action.UPLOAD or RENDITION_INPUTS & set(change.fields))
+    }
+    if photo_ids:
+        tasks.photo_renditions_enqueue(photo_ids=sorted(photo_ids))
+
+
+def connect() -> None:
+    """Subscribe everything that follows a change, in this order."""
+    for subscriber in (
+        revisions_for_changes,
+        audit_for_changes,
+        pages_for_changes,
+        renditions_for_changes,
+    ):
+        events.subscribe(subscriber)

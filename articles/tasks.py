@@ -1,0 +1,91 @@
+"""
+Background work on Django's Tasks API (the django-tasks backport): photo renditions.
+
+A task runs in a worker (`manage.py db_worker`, or RQ's in production: see README.md), after
+the change that asked for it has committed. It loads what it works on by id, so a task whose
+row was deleted meanwhile does nothing, and it is idempotent: running it again makes nothing
+new. django-tasks does not retry: a task that did not get its work done enqueues itself again
+with a growing delay, and after RETRY_ATTEMPTS attempts it raises, so the queue records it as
+failed (for the database queue, in the admin's "Task Results").
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from articles import renditions, services
+from articles.models import Photo
+
+logger = logging.getLogger(__name__)
+
+# Attempts in all, and the wait before the second; each further wait is twice the last
+# (30 s, 1 min, 2 min): enough for a storage or a locked SQLite database to come back.
+RETRY_ATTEMPTS = 4
+RETRY_DELAY = timedelta(seconds=30)
+
+
+class RenditionsNotMade(Exception):
+    """A photo still lacks renditions after its last attempt."""
+
+
+@task()
+def photo_renditions_make(photo_id: int, attempt: int = 1) -> int:
+    """
+    Make the renditions photo `photo_id` lacks and record them in its manifest; returns the
+    number of files written (0 when all exist, or the photo is gone). While renditions are
+    missing (a failing storage or database; an unreadable image) it enqueues itself again as
+    attempt `attempt + 1`, and the last attempt raises RenditionsNotMade, or the error.
+    """
+    try:
+        photo = Photo.objects.filter(pk=photo_id).first()
+        if photo is None or not photo.image:
+            return 0
+        written = services.photo_renditions_make(photo=photo)
+    except (DatabaseError, OSError) as error:
+        _retry(photo_id, attempt, error)
+        return 0
+    if not renditions.complete(photo):
+        # The service logged why; an unreadable image fails the same way after a few tries.
+        _retry(photo_id, attempt, RenditionsNotMade(f"Photo {photo_id} has no full renditions."))
+    return written
+
+
+def photo_renditions_enqueue(*, photo_ids: Iterable[int]) -> None:
+    """
+    Enqueue photo_renditions_make once for each photo in `photo_ids`, when the current
+    transaction commits (at once outside one): a worker must find the photo committed, or it
+    would skip it as deleted. Call it after commit, as the write path's subscribers run. Raises
+    what the queue raises when it cannot take a task (Redis is down); those photos show no
+    image until `manage.py make_renditions` is run.
+    """
+    for photo_id in dict.fromkeys(photo_ids):
+        transaction.on_commit(partial(_enqueue, photo_id))
+
+
+def _enqueue(photo_id, attempt=1, delay=None):
+    """Enqueue the renditions of one photo, after `delay` where the backend can wait."""
+    to_run = photo_renditions_make
+    if delay and to_run.get_backend().supports_defer:
+        to_run = to_run.using(run_after=timezone.now() + delay)
+    return to_run.enqueue(photo_id, attempt=attempt)
+
+
+def _retry(photo_id, attempt, error):
+    """Enqueue the next attempt after its delay; raise `error` when this was the last one."""
+    if attempt >= RETRY_ATTEMPTS:
+        raise error
+    delay = RETRY_DELAY * 2 ** (attempt - 1)
+    logger.warning(
+        "Renditions of photo %s not made (attempt %s of %s; trying again in %s): %s",
+        photo_id,
+        attempt,
+        RETRY_ATTEMPTS,
+        delay,
+        error,
+    )
+    _enqueue(photo_id, attempt + 1, delay)
