@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
@@ -22,6 +22,7 @@ from articles.services import events
 from articles.services.redirects import article_slug_changed
 from articles.services.rows import article_row_clean, article_rows_check
 from articles.validators import validate_tag_name
+from newsroom.db import insert_rows
 
 # Relations are given as saved objects (chosen in a form, resolved by an import): model
 # validation need not fetch them again, and the database refuses any that is not there.
@@ -281,7 +282,7 @@ def _rows_replace(model, pairs):
             # A target or author saved in this same write has its id only now.
             related = [_related_id(row, name) for name in relations]
             values.append((article.pk, position, *related, *(getattr(row, n) for n in plain)))
-    _insert(model, [*columns, *plain], values)
+    insert_rows(model, [*columns, *plain], values)
 
 
 def _related_id(row, name):
@@ -291,24 +292,6 @@ def _related_id(row, name):
         related = getattr(row, name)
         value = related.pk if related is not None else None
     return value
-
-
-def _insert(model, columns, values):
-    """
-    Insert rows of plain values (ids, strings) with one prepared statement. For the rows the
-    write path makes by the ten thousand (bylines, links, tags): none needs a field conversion,
-    and bulk_create's work on each object would cost several times the writing.
-    """
-    if not values:
-        return
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
 
 
 def _tags_replace(pairs):
@@ -331,7 +314,7 @@ def _tags_replace(pairs):
     TaggedItem.objects.filter(
         content_type=content_type, object_id__in=[article.pk for article, _ in pairs]
     ).delete()
-    _insert(
+    insert_rows(
         TaggedItem,
         ["tag_id", "content_type_id", "object_id"],
         [
