@@ -2,6 +2,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from articles.importing import import_file
@@ -473,3 +474,36 @@ def test_command_dry_run_says_nothing_was_written(write_fixture, capsys):
 
     assert "dry run, nothing written: created 6" in capsys.readouterr().out
     assert Article.objects.count() == 0
+
+
+def test_the_same_image_twice_in_a_file_is_one_photo_and_said_so(write_fixture, tmp_path):
+    data = fixture_data()
+    (tmp_path / "images" / "copy.jpg").write_bytes((tmp_path / "images" / "photo.jpg").read_bytes())
+    data["photos"].append(dict(data["photos"][0], id="photo-2", image="images/copy.jpg"))
+    data["articles"][1]["lead_photo"] = "photo-2"
+
+    report = import_file(write_fixture(data))
+
+    assert report.ok, report.problems
+    assert Photo.objects.count() == 1
+    assert Article.objects.get(slug="other-story").lead_photo == Photo.objects.get()
+    assert [str(w) for w in report.warnings if w.field == "image"] == [
+        f"{tmp_path / 'fixture.json'}: record photos[2] (photo-2): image: the same image as "
+        "photo “photo-1” earlier in this file: that photo is used, and this record's text is not."
+    ]
+
+
+def test_an_image_already_in_the_library_is_reused_and_said_so(write_fixture, tmp_path):
+    path = write_fixture(fixture_data())
+    image = SimpleUploadedFile("mine.jpg", (tmp_path / "images" / "photo.jpg").read_bytes())
+    existing = factories.PhotoFactory(image=image, caption="In the library")
+
+    report = import_file(path)
+
+    assert report.ok, report.problems
+    assert Photo.objects.get() == existing
+    assert Article.objects.get(slug="main-story").lead_photo == existing
+    warning = next(str(w) for w in report.warnings if w.field == "image")
+    assert f"the same image as photo {existing.pk} “In the library” already in the library" in (
+        warning
+    )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -715,3 +716,30 @@ def test_search_finds_photos_by_description_and_rights(editor_client, field):
     response = editor_client.get(CHANGELIST_URL, {"q": "maloletka"})
 
     assert [caption[:6] for caption in column(response, "description")] == ["Wanted"]
+
+
+def test_the_same_image_uploaded_again_is_refused_and_the_photo_there_offered(editor_client):
+    content = factories.image_bytes(size=(90, 60), color=(10, 200, 30))
+    first = factories.PhotoFactory(image=upload(content, "first.jpg"), caption="The one")
+
+    response = editor_client.post(PHOTO_ADD_URL, photo_form(upload(content, "again.jpg")))
+
+    assert response.status_code == 200
+    assert Photo.objects.get() == first
+    page = BeautifulSoup(response.content, "html.parser")
+    link = page.select_one(".errorlist a")
+    assert link["href"] == reverse("admin:articles_photo_change", args=[first.pk])
+    assert "already in the library" in " ".join(errors(response))
+
+
+def test_the_write_path_refuses_a_duplicate_image_whatever_the_door(editor):
+    content = factories.image_bytes(size=(90, 60), color=(10, 200, 30))
+    first = factories.PhotoFactory(image=upload(content, "first.jpg"))
+
+    with pytest.raises(ValidationError) as refused:
+        services.photo_save(
+            photo=Photo(image=upload(content, "again.jpg"), alt_text="Again"), user=editor
+        )
+
+    assert refused.value.error_dict["image"][0].params["photo"] == first
+    assert Photo.objects.count() == 1

@@ -129,8 +129,10 @@ class _Flush:
     """
 
     markers: list[_Marker] = field(default_factory=list)
+    done: bool = False
 
     def __call__(self):
+        self.done = True
         _announce([c for marker in self.markers if marker.committed for c in marker.changes])
 
 
@@ -151,7 +153,7 @@ def _add(connection, change):
 def _pending(connection) -> _Flush:
     """The announcement being gathered in this transaction (usually the last hook), or a new one."""
     for _, func, _ in reversed(connection.run_on_commit):
-        if isinstance(func, _Flush):
+        if isinstance(func, _Flush) and not func.done:
             return func
     return _Flush()
 

@@ -35,14 +35,6 @@ def photo_duplicates(*, content_hashes: Sequence[str]) -> dict[str, Photo]:
     return found
 
 
-def duplicate_message(photo: Photo) -> str:
-    """What an editor reads when the image is already in the library as `photo`."""
-    return (
-        f"This image is already in the library as photo {photo.pk} “{photo}”. "
-        "Use that photo instead of uploading it again."
-    )
-
-
 @transaction.atomic
 def photo_save(*, photo: Photo, user=None, fields: Sequence[str] | None = None) -> Photo:
     """
@@ -66,11 +58,13 @@ def photo_save(*, photo: Photo, user=None, fields: Sequence[str] | None = None) 
     if photo.content_hash and (is_new or fresh or "image" in (fields or ())):
         existing = photo_duplicates(content_hashes=[photo.content_hash]).get(photo.content_hash)
         if existing is not None and existing.pk != photo.pk:
-            raise ValidationError(
-                {"image": duplicate_message(existing)},
+            duplicate = ValidationError(
+                "This image is already in the library as photo %(pk)s “%(label)s”. "
+                "Use that photo instead of uploading it again.",
                 code="duplicate",
-                params={"photo": existing},
+                params={"photo": existing, "pk": existing.pk, "label": str(existing)},
             )
+            raise ValidationError({"image": duplicate})
     if is_new and photo.uploaded_by_id is None and user is not None:
         photo.uploaded_by = user
     photo.save()
