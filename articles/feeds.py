@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from articles import display, renditions
 from articles.models import Article, Author, Section, public_tags
+from newsroom.site import absolute_url, site_host
 
 FEED_ITEM_COUNT = 30
 # Readers poll feeds often; a few minutes of shared caching spares the database.
@@ -95,7 +96,7 @@ class ArticleFeed(Feed):
         return super(ArticleFeed, feed).__call__(request, *args, **kwargs)
 
     def absolute(self, url):
-        return self.request.build_absolute_uri(url)
+        return absolute_url(url, self.request)
 
     def articles(self, obj):
         """The published articles this feed may list."""
@@ -142,7 +143,8 @@ class ArticleFeed(Feed):
     def item_guid(self, article):
         # A tag: URI on the article's id, not its address: a slug may change after publication,
         # and readers would show the story again under its new address.
-        return f"tag:{self.request.get_host()},{article.published_at:%Y-%m-%d}:article:{article.pk}"
+        host = site_host(self.request)
+        return f"tag:{host},{article.published_at:%Y-%m-%d}:article:{article.pk}"
 
     def item_pubdate(self, article):
         return article.published_at

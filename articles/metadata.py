@@ -9,12 +9,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from articles import renditions
+from newsroom.site import absolute_url
 
 SCHEMA_ORG = "https://schema.org"
 
 
 def absolute(request, url):
-    return request.build_absolute_uri(url)
+    return absolute_url(url, request)
 
 
 def publisher(request):

@@ -1,6 +1,7 @@
 """Sitemaps of what readers may see, under one index, and a Google News sitemap."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from articles.models import Agency, Article, Author, Section, public_tags, published_q
+from newsroom.site import absolute_url, site_host
 
 # Google News reads articles of the last two days, at most a thousand per sitemap.
 NEWS_WINDOW = timedelta(days=2)
@@ -33,10 +35,12 @@ class RequestSitemap(Sitemap):
 
     def __init__(self, request):
         self.request = request
+        # The configured public address's scheme, else the request's (Django's default).
+        self.protocol = urlsplit(settings.NEWSROOM_SITE_URL).scheme or None
 
     def get_domain(self, site=None):
         # Not the contrib.sites domain, which this site does not keep up to date.
-        return self.request.get_host()
+        return site_host(self.request)
 
     def lastmod(self, item):
         return item.lastmod_at
@@ -164,7 +168,7 @@ def sitemap_index(request):
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class(request)
-        url = request.build_absolute_uri(reverse("sitemap-section", kwargs={"section": name}))
+        url = absolute_url(reverse("sitemap-section", kwargs={"section": name}), request)
         lastmod = sitemap.get_latest_lastmod()
         pages = [url] + [f"{url}?p={page}" for page in range(2, sitemap.paginator.num_pages + 1)]
         entries += [sitemap_views.SitemapIndexItem(page, lastmod) for page in pages]

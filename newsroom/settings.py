@@ -180,6 +180,14 @@ LOGGING = {
 
 # Newsroom itself.
 NEWSROOM_SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# The site's public address (https://news.example.org): absolute URLs in pages, feeds and
+# sitemaps, and wherever there is no request (imports, tasks, exports). Empty: the host of
+# each request.
+NEWSROOM_SITE_URL = env.str("SITE_URL", default="")
+if NEWSROOM_SITE_URL and not NEWSROOM_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"SITE_URL must start with https:// or http:// (it is {NEWSROOM_SITE_URL!r})."
+    )
 # The publisher's logo in structured data (a static file; Google asks for at most 600x60).
 NEWSROOM_PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/publisher-logo.png")
 NEWSROOM_PUBLISHER_LOGO_SIZE = tuple(env.list("PUBLISHER_LOGO_SIZE", cast=int, default=[600, 60]))
