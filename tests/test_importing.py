@@ -507,3 +507,23 @@ def test_an_image_already_in_the_library_is_reused_and_said_so(write_fixture, tm
     assert f"the same image as photo {existing.pk} “In the library” already in the library" in (
         warning
     )
+
+
+def test_all_or_nothing_keeps_no_file_when_one_fails(write_fixture, capsys):
+    good = write_fixture(fixture_data(), name="good.json")
+    bad = write_fixture(broken(lambda d: d["articles"][0].pop("section")), name="bad.json")
+
+    with pytest.raises(CommandError, match="1 of 2 file"):
+        call_command("import_articles", "--all-or-nothing", str(good), str(bad))
+
+    assert Article.objects.count() == Section.objects.count() == 0
+    assert "--all-or-nothing: no file was imported." in capsys.readouterr().out
+
+
+def test_import_prints_its_rate_and_no_progress_bar_off_a_terminal(write_fixture, capsys):
+    call_command("import_articles", str(write_fixture(fixture_data())))
+
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1].startswith("2 articles read in ")
+    assert out.splitlines()[-1].endswith(" articles/s)")
+    assert "\r" not in out + err  # no progress bar when the output is not a terminal
