@@ -342,3 +342,25 @@ def test_bulk_publish_queries_do_not_grow_with_articles(
         editor_client.post(reverse("admin:articles_article_changelist"), data)
 
     assert Article.objects.published().count() == count
+
+
+def test_deleting_a_photo_or_an_article_in_the_admin_is_audited(editor_client, editor):
+    photo = factories.PhotoFactory(caption="Unused photo")
+    article = factories.ArticleFactory(headline="Deleted story")
+
+    editor_client.post(reverse("admin:articles_photo_delete", args=[photo.pk]), {"post": "yes"})
+    editor_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+
+    deleted = AuditEntry.objects.filter(action="delete").order_by("at", "pk")
+    assert [(e.content_type.model, e.object_repr, e.username) for e in deleted] == [
+        ("photo", "Unused photo", editor.username),
+        ("article", "Deleted story", editor.username),
+    ]
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_a_reporter_cannot_delete_through_the_service_either(story):
+    with pytest.raises(PermissionDenied):
+        services.article_delete(article=story, user=factories.ReporterFactory())
+
+    assert Article.objects.filter(pk=story.pk).exists()
