@@ -39,7 +39,10 @@ CACHEABLE_CONTENT_TYPES = (
 
 
 def content_version():
-    """The current content version: the time of the last change, in nanoseconds."""
+    """
+    The current content version: the time of the last change, in nanoseconds; None when the
+    cache cannot keep one (it is down), and pages are then neither served from it nor stored.
+    """
     version = cache.get(VERSION_KEY)
     if version is None:
         # Unknown (a cleared cache): start a new one, so nothing cached before can be served.
@@ -97,6 +100,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         version = content_version()
+        if version is None:
+            return self.get_response(request)
         # Hashed: any cache backend takes the key, however long the address (memcached: 250).
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         key = f"newsroom:page:{version}:{address}"

@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles import display, renditions
+from articles import display, renditions, text
 from articles.models import Article, Author, Section, public_tags
 from newsroom.site import absolute_url, site_host
 
@@ -56,7 +56,31 @@ def add_media_content(handler, media):
     handler.endElement("media:content")
 
 
-class MediaRssFeed(Rss201rev2Feed):
+def _xml_safe(value):
+    """`value` (text, or lists and dicts of it) without what XML 1.0 forbids."""
+    if isinstance(value, str):
+        return text.xml_safe(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(part) for part in value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(part) for key, part in value.items()}
+    return value
+
+
+class XmlSafeFeedMixin:
+    """
+    A feed whose text cannot break it: Django refuses to write a control character, and one
+    stored before text was cleaned at the door must not take a feed down.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_xml_safe(args), **_xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_xml_safe(args), **_xml_safe(kwargs))
+
+
+class MediaRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
     """RSS 2.0 with each item's image as Media RSS."""
 
     def rss_attributes(self):
@@ -67,7 +91,7 @@ class MediaRssFeed(Rss201rev2Feed):
         add_media_content(handler, item["media"])
 
 
-class MediaAtomFeed(Atom1Feed):
+class MediaAtomFeed(XmlSafeFeedMixin, Atom1Feed):
     """Atom 1.0 with each entry's image as Media RSS."""
 
     def root_attributes(self):

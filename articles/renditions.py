@@ -3,7 +3,8 @@ Responsive renditions of photos: each crop in several widths, as WebP and JPEG, 
 Pillow and stored. A photo's `renditions` field is the manifest of what was made, so a page
 writes `<picture>` from the row it already has: no query, no file check, no decoding.
 Renditions are made by a background task (articles.tasks). Until they exist a page shows no
-image at all: never the uploaded original, which keeps the camera's EXIF and GPS location.
+image at all, never the stored original: it is full size, and keeps the camera's EXIF (its
+location is removed on upload, articles.photo_files).
 """
 
 import io

@@ -9,8 +9,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
+from articles import photo_files
+
 # The photo formats we accept, as Pillow names them, with the file suffix each is stored under.
-ACCEPTED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# MPO is the JPEG many phones write, with a second frame after the first: its first frame is
+# stored, as a plain JPEG (articles.photo_files).
+ACCEPTED_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
 def validate_tag_name(name):
@@ -31,8 +35,9 @@ def _has_address(name):
 
 def validate_photo_file(file):
     """
-    Accept a JPEG, PNG or WebP image within the configured byte and pixel limits that decodes
-    completely; raise ValidationError with a message an editor can act on otherwise.
+    Accept a JPEG (a phone's MPO too), PNG or WebP image within the configured byte and pixel
+    limits that decodes completely and can be stored without its location; raise
+    ValidationError with a message an editor can act on otherwise.
     """
     if getattr(file, "_committed", False):
         # The file already stored (a form saved without a new upload): it was checked when it
@@ -49,6 +54,7 @@ def validate_photo_file(file):
     try:
         file.seek(0)
         _check_image(file)
+        _check_storable(file)
     finally:
         if position is not None:
             file.seek(position)
@@ -90,6 +96,17 @@ def _check_image(file):
             params={"limit": f"{max_pixels / 1_000_000:g}"},
         ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "The file is not a readable image, or it is damaged or incomplete.",
+            code="invalid_image",
+        ) from error
+
+
+def _check_storable(file):
+    """A file is stored without its location (articles.photo_files): one it cannot walk is not."""
+    try:
+        photo_files.read_stored(file)
+    except photo_files.DamagedFile as error:
         raise ValidationError(
             "The file is not a readable image, or it is damaged or incomplete.",
             code="invalid_image",

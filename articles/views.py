@@ -161,13 +161,16 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.for_detail()
+        # Readers look among published articles only: a hidden article and a missing one are
+        # the same one query finding nothing, the same 404, in the same time.
+        articles = Article.objects.for_detail()
+        return articles if self.may_preview() else articles.published()
 
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
-        if not article.is_published and not self.may_preview():
-            raise Http404("No published article at this address.")
-        return article
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            raise Http404("No published article at this address.") from None
 
     def may_preview(self):
         user = self.request.user

@@ -6,9 +6,12 @@ needs SECRET_KEY and ALLOWED_HOSTS. Set DEBUG=true for local work, where SQLite 
 local-memory cache make the site run with no services. `.env.example` documents every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,25 +55,44 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    # Staff sign-in: lockout after failed sign-ins (axes), the second factor (django_otp: an
+    # authenticator app and recovery codes), and the Content-Security-Policy header (csp).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "newsroom.audit",
+    # After django_otp's plugins: it replaces their admin pages with ones that audit removals.
+    "newsroom.accounts",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header on every page (not on static files), cached ones too.
+    "newsroom.content_security.ContentSecurityPolicyMiddleware",
     # ETag on every page, and 304 Not Modified for a reader who has the page already.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, verified this session; then, before anything reads the user,
+    # a session that still owes one is sent to it in the admin and is anonymous elsewhere.
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.accounts.middleware.TwoFactorMiddleware",
     # Whole pages for anonymous readers, made stale by any content change (articles.caching).
     "articles.caching.PageCacheMiddleware",
+    # What the page cache keeps and readers get is well-formed, whatever is stored.
+    "articles.middleware.WellFormedOutputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article URLs survive a slug change: a 404 is looked up in contrib.redirects.
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "articles.middleware.ArticleRedirectFallbackMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -98,11 +120,31 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# How long a request waits for the database (a lock, a connection) before the site answers
+# 503 "try again shortly" instead of keeping readers waiting.
+DATABASE_WAIT_SECONDS = env.float("DATABASE_WAIT_SECONDS", default=3.0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Readers never wait for a writer (write-ahead log); writers queue for the lock from
+            # the start of their transaction, so two saves at once cannot deadlock halfway.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": DATABASE_WAIT_SECONDS,
+        }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", max(1, round(DATABASE_WAIT_SECONDS))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://newsroom"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down must not take the site down: pages are served uncached meanwhile.
+    CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
 
 # Background tasks (articles.tasks, on Django's Tasks API). "database": a queue in the database
 # above, worked by `manage.py db_worker`; no other service needed. "rq": a queue in Redis at
@@ -133,6 +175,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sign-in (newsroom.accounts). After SIGN_IN_FAILURE_LIMIT failed sign-ins, django-axes
+# refuses sign-in for SIGN_IN_LOCKOUT_MINUTES, counted from the last failure (a failure during
+# the lockout starts it again). SIGN_IN_LOCKOUT_BY says what is counted: "username,ip_address"
+# counts each account and each address apart; "username+ip_address" counts each pair instead.
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses while the account or the address is locked out.
+    "newsroom.accounts.backends.LockoutBackend",
+    "newsroom.accounts.backends.AccountBackend",
+]
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in env.list("SIGN_IN_LOCKOUT_BY", default=["username", "ip_address"])
+]
+AXES_LOCKOUT_CALLABLE = "newsroom.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.network.client_ip"
+# The audit log keeps every sign-in already; axes' own log of them would repeat it.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# No banner on every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False
+# Behind proxies that each add the client's address to X-Forwarded-For: how many there are.
+# 0: the address is the connection's own (REMOTE_ADDR).
+NEWSROOM_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Two-factor authentication (django-otp): members of these roles must set up an authenticator
+# app before they can use the admin, and so must superusers whenever any role is named; anyone
+# else may. Empty: nobody must. Default: Editor and Administrator; with DEBUG on nobody, so
+# that `make demo`'s editor signs in with the password it prints.
+NEWSROOM_TWO_FACTOR_REQUIRED_ROLES = [
+    role.strip()
+    for role in env.list(
+        "TWO_FACTOR_REQUIRED_ROLES", default=[] if DEBUG else ["Editor", "Administrator"]
+    )
+    if role.strip()
+]
+# After a wrong code, each further try waits twice as long as the last (1, 2, 4 ... seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's pages of authenticator apps show neither their keys nor their QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -170,16 +254,62 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# newsroom/checks.py warns instead, naming the environment variables to set.
+SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+
+
+def _origin(url):
+    """The scheme and host of an absolute URL (a CDN's), None for a path on this site."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp), for the site and the admin alike: scripts, styles and
+# fonts come from this site only, images also from MEDIA_URL's host when it names one, and as
+# data: URLs; no plugins, no <base>, forms post here only, and no other site may frame a page.
+# newsroom.content_security adds the hashes of the rich-text editor's two inline blocks.
+# CSP_REPORT_ONLY=true sends it as report-only (to try a change first); CSP_REPORT_URI is where
+# browsers send what it blocked.
+NEWSROOM_CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+_media_origins = [origin for origin in [_origin(MEDIA_URL)] if origin]
+_policy = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_media_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_media_origins],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _policy["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
+CONTENT_SECURITY_POLICY = None if NEWSROOM_CSP_REPORT_ONLY else _policy
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _policy if NEWSROOM_CSP_REPORT_ONLY else None
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_unavailable": {"()": "newsroom.errors.DatabaseUnavailableFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # A request that met an unavailable database: one line, not a traceback.
+        "django.request": {"filters": ["database_unavailable"]},
+    },
 }
 
 # Newsroom itself.
 NEWSROOM_SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
 # The site's public address (https://news.example.org): absolute URLs in pages, feeds and
 # sitemaps, and wherever there is no request (imports, tasks, exports). Empty: the host of
 # each request.

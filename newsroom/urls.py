@@ -7,6 +7,8 @@ from articles import sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Staff's own pages beside the admin: two-factor authentication.
+    path("accounts/", include("newsroom.accounts.urls")),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
     # Before the index's sitemaps, whose names it would otherwise match.
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
@@ -20,6 +22,9 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# A database that is unavailable or locked answers 503 with Retry-After (newsroom.errors).
+handler500 = "newsroom.errors.server_error"
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} admin"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME

@@ -29,3 +29,11 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # A subscriber failing after a commit is logged on a site; in the suite it fails the test.
 NEWSROOM_EVENTS_RAISE = True
+# Two-factor authentication is required of nobody here, so tests that sign staff in with
+# force_login test what they are about; tests of the second factor require it with `settings`.
+NEWSROOM_TWO_FACTOR_REQUIRED_ROLES = []
+# The SQLite test database lives in memory, one cache shared by the test and the live server's
+# threads, where an immediate transaction locks whole tables at once instead of waiting: the
+# suite's writers start their transactions as Django's default does. (A site's database file
+# keeps the immediate mode; tests/test_faults.py checks it in a subprocess.)
+DATABASES["default"].get("OPTIONS", {}).pop("transaction_mode", None)  # noqa: F405

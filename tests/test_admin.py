@@ -6,6 +6,7 @@ from django.contrib.redirects.models import Redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import revisions
 from articles.models import Article, Byline, Photo, RelatedLink
 from tests import factories
 
@@ -58,6 +59,12 @@ def article_form(
         "seo_description": "",
         **fields,
     }
+    if "version" not in data:
+        # A change form carries the version it was opened at: by default, the stored one of
+        # the article with this slug (a current form); pass version= for a stale one.
+        stored = Article.objects.filter(slug=data["slug"]).first()
+        if stored is not None:
+            data["version"] = revisions.version(stored)
     data.update(inline_data("bylines", bylines, byline_initial))
     data.update(inline_data("related_links", links, link_initial))
     data.update(inline_data("corrections", corrections, correction_initial))
@@ -290,7 +297,12 @@ def test_renaming_an_unpublished_article_leaves_no_trace_of_its_new_slug(editor_
 
     response = editor_client.post(
         change_url(draft),
-        article_form(draft.section, slug="acme-to-buy-globex", status="draft"),
+        article_form(
+            draft.section,
+            slug="acme-to-buy-globex",
+            status="draft",
+            version=revisions.version(draft),
+        ),
     )
 
     assert response.status_code == 302, errors(response)
@@ -302,7 +314,8 @@ def test_slug_change_keeps_the_old_address_working(editor_client, client):
     article = factories.ArticleFactory(slug="old-slug")
 
     response = editor_client.post(
-        change_url(article), article_form(article.section, slug="new-slug")
+        change_url(article),
+        article_form(article.section, slug="new-slug", version=revisions.version(article)),
     )
 
     assert response.status_code == 302, errors(response)

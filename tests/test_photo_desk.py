@@ -191,6 +191,29 @@ def test_reference_image_upload_prefills_description_and_rights_exactly(
 
 
 @pytest.mark.parametrize(("name", "expected"), REFERENCES, ids=REFERENCE_IDS)
+def test_reference_image_is_stored_without_coordinates_and_reads_the_same(
+    editor_client, name, expected
+):
+    data = reference_file(name).read_bytes()
+    assert b"exif:GPSLatitude" in data  # In LocationCreated and LocationShown.
+
+    response = editor_client.post(PHOTO_ADD_URL, photo_form(upload(data, name), alt_text=""))
+
+    assert response.status_code == 302, errors(response)
+    with Photo.objects.get().image.open("rb") as file:
+        content = file.read()
+    assert b"GPS" not in content
+    with Image.open(io.BytesIO(content)) as image:
+        packet = image.info["xmp"]
+        assert not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    # The places named in words stay: the location shown is part of the caption's story.
+    for place in (b"<Iptc4xmpExt:City>", b"<Iptc4xmpExt:Sublocation>", b"<photoshop:City>"):
+        assert packet.count(place) == data.count(place) > 0
+    assert photo_metadata.read(io.BytesIO(content)) == photo_metadata.read(io.BytesIO(data))
+    assert content[content.index(b"\xff\xda") :] == data[data.index(b"\xff\xda") :]
+
+
+@pytest.mark.parametrize(("name", "expected"), REFERENCES, ids=REFERENCE_IDS)
 def test_reference_image_iim_and_xmp_each_read_the_same_values(name, expected, monkeypatch):
     path = reference_file(name)
     rights = ["caption", "creator", "credit_line", "copyright_notice"]
@@ -593,9 +616,11 @@ def test_location_in_an_uploaded_file_never_reaches_a_rendition(
 
     assert response.status_code == 302, errors(response)
     photo = Photo.objects.get()
-    # The stored original keeps what was uploaded, location included: only renditions are cut.
+    # The stored original keeps its EXIF without the location; renditions keep neither.
     with photo.image.open("rb") as original, Image.open(original) as image:
-        assert image.getexif().get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitudeRef] == "N"
+        assert image.getexif()[ExifTags.Base.Make] == "Camera"
+        assert not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        assert b"GPS" not in image.info["xmp"]
     names = [
         entry[image_format]
         for entries in photo.renditions["ratios"].values()

@@ -169,6 +169,7 @@ def test_restore_brings_back_every_field_and_inline_but_not_the_status(editor_cl
                 },
             ],
             links=[{"position": "0", "url": "https://example.com/", "title": "Elsewhere"}],
+            version=form_version(editor_client, article),
         ),
     )
     assert response.status_code == 302, errors(response)

@@ -297,7 +297,7 @@ def test_the_service_refuses_an_invalid_row_and_writes_nothing(story):
 
 # Write-side query counts: a fixed number, whatever the number of rows or articles.
 
-CHANGE_FORM_SAVE_QUERIES = 43
+CHANGE_FORM_SAVE_QUERIES = 46
 BULK_PUBLISH_QUERIES = 27
 
 

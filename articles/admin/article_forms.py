@@ -76,12 +76,19 @@ class ArticleAdminForm(forms.ModelForm):
             return revisions.version(self.instance)
         return super().get_initial_for_field(field, field_name)
 
+    # Set by the admin when the write path found the article saved by someone else between
+    # this form's checks and its save: the form is shown again with that message.
+    stale_message = None
+
     def clean(self):
         cleaned_data = super().clean()
-        # A form posted without a version (not rendered by the admin) is not checked.
-        if self.instance.pk and cleaned_data.get("version"):
+        if self.stale_message:
+            raise ValidationError(self.stale_message, code="stale")
+        if self.instance.pk:
+            # Every change form carries the version it was opened at; one without is refused,
+            # so leaving the field out cannot skip the check.
             stale = revisions.stale_save_message(
-                article=self.instance, form_version=cleaned_data["version"]
+                article=self.instance, form_version=cleaned_data.get("version") or ""
             )
             if stale:
                 raise ValidationError(stale, code="stale")

@@ -197,6 +197,7 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         # A class made for this request by modelform_factory: setting it here shares nothing.
         form.user = request.user
+        form.stale_message = getattr(request, "stale_message", None)
         return form
 
     def view_on_site(self, article):
@@ -206,6 +207,16 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
 
     # Saving: the form, its rows, tags and new corrections go to the write path in one call,
     # which checks the rules again, writes, and announces the change (revision, audit, pages).
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StaleSave as stale:
+            # Someone saved between this form's checks and its save (the write path holds the
+            # row then): its transaction is rolled back, and the form is shown again with
+            # everything typed and who saved when.
+            request.stale_message = stale.messages[0]
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         pass  # Written with its rows in save_related().
@@ -227,7 +238,7 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
             tags=data.get("tags"),
             corrections=corrections,
             substantive=bool(data.get("substantive_change")),
-            version=data.get("version") or None if change else None,
+            version=(data.get("version") or "") if change else None,
             user=request.user,
         )
 

@@ -4,8 +4,6 @@ the services, batch by batch, in one transaction. The articles are streamed in b
 memory stays bounded however large the file; the queries are a fixed number per batch.
 """
 
-import hashlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -290,7 +288,7 @@ class _FileImport:
         and changed by nothing since, is unchanged (one query for the batch).
         """
         for record in records:
-            record.fingerprint = fingerprint(record.data)
+            record.fingerprint = records.fingerprint(record.data)
         keys = [record.key for record in records]
         stored = dict(
             Article.objects.filter(slug__in=keys).values_list("slug", "import_fingerprint")
@@ -378,15 +376,6 @@ def _article_input(plan: Plan):
         tags=plan.tags,
         fingerprint=plan.record.fingerprint,
     )
-
-
-def fingerprint(data) -> str:
-    """
-    The digest of a record's content. Keys are taken in the file's order: the same file gives
-    the same digests, and a file reordered only costs a full comparison.
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
 
 
 def _message_dict(error):

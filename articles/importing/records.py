@@ -7,15 +7,19 @@ pass yields the articles one by one. Each record is checked against the fixture 
 record that fails gets every schema error, worded for the people who write fixture files.
 """
 
+import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import fastjsonschema
 import ijson
+from ijson.backends import python as ijson_python
 
+from articles import text
 from articles.importing import schema
 
 # Write order: every kind comes after the kinds it refers to.
@@ -144,7 +148,7 @@ def _build_small(found, builders, kind, prefix, event, value):
 def articles(path: Path) -> Iterator[Record]:
     """Pass two: the article records, one by one, numbered from 1."""
     with _open(path) as handle:
-        items = ijson.items(handle, "articles.item", use_float=True)
+        items = _parser(path).items(handle, "articles.item", use_float=True)
         for number, data in enumerate(items, start=1):
             yield Record("articles", number, data)
 
@@ -156,9 +160,42 @@ def _open(path):
         raise FileProblem(f"cannot read the file: {error.strerror or error}") from None
 
 
+# A \uD800-\uDFFF escape: half of a UTF-16 pair, which may stand alone (broken text).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SCAN_CHUNK = 8 * 1024 * 1024
+
+
+def _parser(path: Path):
+    """The JSON parser for this file as it is now (see _parser_for())."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ijson
+    return _parser_for(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parser_for(path: Path, mtime_ns: int, size: int):
+    """
+    The JSON parser for this file: the fast C one, unless the file escapes UTF-16 surrogates,
+    which it turns into "?" when they stand alone. Such a file is read by the exact, slower
+    one, so that broken text is refused with its record and field instead of stored changed.
+    """
+    try:
+        with path.open("rb") as handle:
+            tail = b""
+            while chunk := handle.read(_SCAN_CHUNK):
+                if _SURROGATE_ESCAPE.search(tail + chunk):
+                    return ijson_python
+                tail = chunk[-5:]
+    except OSError:
+        pass
+    return ijson
+
+
 def _events(handle):
     """The file's JSON events, every failure to parse as a FileProblem saying where."""
-    parser = ijson.parse(handle, use_float=True)
+    parser = _parser(Path(handle.name)).parse(handle, use_float=True)
     try:
         yield from parser
     except (ijson.JSONError, UnicodeDecodeError) as error:
@@ -231,6 +268,9 @@ def problems(record: Record) -> list[tuple[str, str]]:
     (field path, message) of every way `record` breaks the schema; [] when it fits. A fast
     compiled check first; only a failing record is looked at again for all its errors.
     """
+    broken = list(_broken_text(record.data, []))
+    if broken:
+        return broken
     try:
         _fast_validator(record.kind)(record.data)
         return []
@@ -251,3 +291,27 @@ def problems(record: Record) -> list[tuple[str, str]]:
         missing, message = schema.message(error)
         found.append((".".join(filter(None, [".".join(parts), missing])), message))
     return found or [("", "does not fit the fixture format.")]
+
+
+def _broken_text(value, path):
+    """(field path, message) of every string in `value` that cannot be stored at all."""
+    if isinstance(value, str):
+        message = text.problem(value)
+        if message:
+            yield ".".join(path), message
+    elif isinstance(value, dict):
+        for key, part in value.items():
+            yield from _broken_text(part, [*path, key if isinstance(key, str) else "?"])
+    elif isinstance(value, list):
+        for index, part in enumerate(value):
+            where = f"{path[-1]}[{index + 1}]" if path else f"[{index + 1}]"
+            yield from _broken_text(part, [*path[:-1], where])
+
+
+def fingerprint(data) -> str:
+    """
+    The digest of a record's content. Keys are taken in the file's order: the same file gives
+    the same digests, and a file reordered only costs a full comparison.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()

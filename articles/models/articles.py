@@ -15,13 +15,14 @@ from taggit.managers import TaggableManager
 
 from articles import html
 from articles.models.enums import ArticleStatus
+from articles.models.fields import CleanTextModel, longest
 from articles.models.photos import Photo
 from articles.models.queries import ArticleQuerySet
 from articles.models.rows import Byline
 from articles.models.sections import Section
 
 
-class Article(models.Model):
+class Article(CleanTextModel):
     Status = ArticleStatus
 
     headline = models.CharField("headline", max_length=200)
@@ -35,11 +36,13 @@ class Article(models.Model):
     standfirst = models.TextField(
         "standfirst",
         blank=True,
+        validators=longest(2_000),
         help_text="One or two sentences under the headline that sum the story up.",
     )
     body = models.TextField(
         "body",
         blank=True,
+        validators=longest(1_000_000),
         help_text="Paragraphs, sub-headings (h2, h3), quotes, lists, links and emphasis. "
         "Anything else is removed when saved.",
     )
@@ -81,6 +84,7 @@ class Article(models.Model):
     lead_photo_caption = models.TextField(
         "lead photo caption",
         blank=True,
+        validators=longest(5_000),
         help_text="Replaces the photo's default caption in this article only.",
     )
     seo_title = models.CharField(

@@ -3,10 +3,10 @@
 from django.db import models
 from django.urls import reverse
 
-from articles.models.fields import URLField
+from articles.models.fields import CleanTextModel, URLField, longest
 
 
-class Author(models.Model):
+class Author(CleanTextModel):
     """A person who writes or reports for the newsroom."""
 
     name = models.CharField("name", max_length=120, help_text="As printed in the byline.")
@@ -16,7 +16,12 @@ class Author(models.Model):
     job_title = models.CharField(
         "job title", max_length=120, blank=True, help_text="Example: Europe correspondent."
     )
-    bio = models.TextField("short biography", blank=True, help_text="Plain text, a few sentences.")
+    bio = models.TextField(
+        "short biography",
+        blank=True,
+        validators=longest(10_000),
+        help_text="Plain text, a few sentences.",
+    )
     portrait = models.ForeignKey(
         "Photo",
         verbose_name="portrait",
@@ -38,7 +43,7 @@ class Author(models.Model):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
 
 
-class Agency(models.Model):
+class Agency(CleanTextModel):
     """A wire service or partner that supplies stories and photos."""
 
     name = models.CharField(

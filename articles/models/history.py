@@ -6,8 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from articles.models.fields import CleanTextModel, longest
 
-class Correction(models.Model):
+
+class Correction(CleanTextModel):
     """
     A published correction of an article: what was wrong and when it was put right. Corrections
     are only ever added, never edited or removed, so the record readers see stays honest.
@@ -18,6 +20,7 @@ class Correction(models.Model):
     )
     text = models.TextField(
         "correction",
+        validators=longest(5_000),
         help_text="What was wrong, as readers will read it. Example: An earlier version of "
         "this article gave the wrong date for the summit.",
     )

@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from articles import photo_files
 from articles.models.contributors import Agency
-from articles.models.fields import PhotoImageField
+from articles.models.fields import CleanTextModel, PhotoImageField, longest
 from articles.validators import ACCEPTED_FORMATS, validate_photo_file
 
 
@@ -40,7 +41,7 @@ def image_suffix(file):
     return ACCEPTED_FORMATS.get(image_format, "")
 
 
-class Photo(models.Model):
+class Photo(CleanTextModel):
     """An image asset together with what belongs to the picture: description and rights."""
 
     image = PhotoImageField(
@@ -62,6 +63,7 @@ class Photo(models.Model):
     caption = models.TextField(
         "default caption",
         blank=True,
+        validators=longest(5_000),
         help_text="Shown under the photo unless an article gives its own caption.",
     )
     creator = models.CharField(
@@ -166,10 +168,15 @@ class Photo(models.Model):
 
 
 def file_sha256(file):
-    """Return the SHA-256 hex digest of a file's content, read in chunks."""
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
+    """
+    A photo's content hash: the SHA-256 hex digest of the bytes the library stores for the file
+    (photo_files.read_stored, its location removed), so an upload, an imported file and the
+    copy stored from either hash alike. A file too damaged to store is hashed as it is.
+    """
+    try:
+        content = photo_files.read_stored(file)
+    except photo_files.DamagedFile:
+        file.seek(0)
+        content = b"".join(file.chunks())
+        file.seek(0)
+    return hashlib.sha256(content).hexdigest()

@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Q
 
 from articles.models.contributors import Agency, Author
-from articles.models.fields import URLField
+from articles.models.fields import CleanTextModel, URLField
 
 
-class Byline(models.Model):
+class Byline(CleanTextModel):
     """One name in an article's byline: an author or an agency, in order, with a role."""
 
     class Role(models.TextChoices):
@@ -88,7 +88,7 @@ class Byline(models.Model):
         return (self.author or self.agency).get_absolute_url()
 
 
-class RelatedLink(models.Model):
+class RelatedLink(CleanTextModel):
     """One "Read more" item: another article of ours, or an external page with a title."""
 
     article = models.ForeignKey(

@@ -3,14 +3,19 @@
 from django.db import models
 from django.urls import reverse
 
+from articles.models.fields import CleanTextModel, longest
 
-class Section(models.Model):
+
+class Section(CleanTextModel):
     name = models.CharField("name", max_length=80, unique=True)
     slug = models.SlugField(
         "slug", max_length=80, unique=True, help_text="Used in the web address."
     )
     description = models.TextField(
-        "description", blank=True, help_text="Shown at the top of the section page."
+        "description",
+        blank=True,
+        validators=longest(5_000),
+        help_text="Shown at the top of the section page.",
     )
     order = models.PositiveSmallIntegerField(
         "order", default=0, help_text="Sections with lower numbers come first in menus and lists."

@@ -15,7 +15,6 @@ from articles.services.articles import (
     article_save,
     articles_refusals,
     articles_save,
-    rows_as_stored,
 )
 from articles.services.content import content_delete, content_save, contents_save
 from articles.services.photos import (
@@ -33,7 +32,7 @@ from articles.services.revisions import (
     article_revision_save,
     articles_revisions_save,
 )
-from articles.services.rows import article_row_clean, article_rows_check
+from articles.services.rows import article_row_clean, article_rows_check, rows_as_stored
 from articles.services.workflow import (
     BulkOutcome,
     article_delete,

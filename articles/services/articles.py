@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import permissions, revisions
+from articles import permissions, revisions, text
 from articles.models import Article, Byline, Correction, RelatedLink
 from articles.services import events
 from articles.services.redirects import article_slug_changed
-from articles.services.rows import article_row_clean, article_rows_check
+from articles.services.rows import article_row_clean, article_rows_check, rows_as_stored
 from articles.validators import validate_tag_name
 from newsroom.db import insert_rows
 
@@ -144,13 +144,17 @@ def prepare(item, *, user, now):
                 except ValidationError as error:
                     where = f"{name}[{error.params['row'] + 1}]"
                     raise ValidationError({where: error.messages}) from None
-        for name in item.tags or ():
+        if item.tags is not None:
             try:
-                validate_tag_name(name)
+                item.tags = [text.clean(name, multiline=False) for name in item.tags]
+                for name in item.tags:
+                    validate_tag_name(name)
             except ValidationError as error:
                 raise ValidationError({"tags": error.messages}) from None
-        for text in item.corrections:
-            Correction(article=article, text=text.strip()).full_clean(exclude=["article"])
+        corrections = [Correction(article=article, text=w.strip()) for w in item.corrections]
+        for correction in corrections:
+            correction.full_clean(exclude=["article"])
+        item.corrections = [correction.text for correction in corrections]
     except ValidationError as error:
         return error
     item.changed = _changed_fields(item)
@@ -233,9 +237,9 @@ def write(items, *, user, now):
         _rows_replace(model, [(item.article, getattr(item, name)) for item in items])
     _tags_replace([(item.article, item.tags) for item in items if item.tags is not None])
     corrections = [
-        Correction(article=item.article, text=text.strip(), published_at=now, created_by=user)
+        Correction(article=item.article, text=wording.strip(), published_at=now, created_by=user)
         for item in items
-        for text in item.corrections
+        for wording in item.corrections
     ]
     Correction.objects.bulk_create(corrections)
     for item in items:
@@ -348,24 +352,6 @@ def article_correction_add(*, article: Article, text: str, user=None) -> Correct
     """
     article_save(article=article, corrections=[text], user=user)
     return article.corrections.order_by("-published_at", "-pk").first()
-
-
-def rows_as_stored(articles: Sequence[Article]) -> dict[int, dict[str, list]]:
-    """Each article's bylines, links and tags as stored, for comparison: three queries."""
-    ids = [article.pk for article in articles if article.pk]
-    stored = {pk: {"bylines": [], "related_links": [], "tags": set()} for pk in ids}
-    if not ids:
-        return stored
-    for row in Byline.objects.filter(article__in=ids):
-        stored[row.article_id]["bylines"].append((row.author_id, row.agency_id, row.role))
-    for row in RelatedLink.objects.filter(article__in=ids):
-        stored[row.article_id]["related_links"].append((row.target_id, row.url, row.title))
-    tagged = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
-    ).values_list("object_id", "tag__name")
-    for object_id, name in tagged:
-        stored[object_id]["tags"].add(name)
-    return stored
 
 
 __all__ = [

@@ -10,13 +10,13 @@ from datetime import timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from articles import permissions, renditions
+from articles import permissions, photo_files, renditions
 from articles.models import Photo, file_sha256, image_suffix
 from articles.services import events
 
@@ -39,9 +39,11 @@ def photo_duplicates(*, content_hashes: Sequence[str]) -> dict[str, Photo]:
 def photo_save(*, photo: Photo, user=None, fields: Sequence[str] | None = None) -> Photo:
     """
     Save `photo`, new or changed (`fields`: the names changed, default all), and announce it:
-    its renditions follow after the commit. Raises PermissionDenied when `user` may not change
-    it (None is the system), ValidationError (code "duplicate", params["photo"] the photo
-    already there) when its image is already in the library as another photo.
+    its renditions follow after the commit. A new image is stored without its location, and
+    its content hash is that of the stored file (articles.photo_files). Raises PermissionDenied
+    when `user` may not change it (None is the system), ValidationError (code "duplicate",
+    params["photo"] the photo already there) when its image is already in the library as
+    another photo, OSError when the storage fails.
     """
     is_new = photo.pk is None
     if not is_new and not permissions.can_edit_photo(user, photo):
@@ -115,15 +117,15 @@ _HELD_UPLOAD_SALT = "articles.services.photo_upload_hold"
 def photo_upload_hold(*, upload: UploadedFile) -> str:
     """
     Keep a valid image upload whose form failed for another reason, so the editor need not
-    choose the file again: store it aside and return a signed token for photo_upload_take().
+    choose the file again: store it aside, without its location as a photo's file is, and
+    return a signed token for photo_upload_take().
     Held files older than HELD_UPLOAD_MAX_AGE are deleted on the way. Raises OSError when the
     storage fails. Writes no row.
     """
     _held_uploads_expire()
-    upload.seek(0)
-    name = default_storage.save(
-        f"{HELD_UPLOADS}/{uuid.uuid4().hex}{image_suffix(upload)}", File(upload)
-    )
+    # Held under MEDIA_ROOT, which may be served: the camera's coordinates stay out of it too.
+    content = ContentFile(photo_files.read_stored(upload))
+    name = default_storage.save(f"{HELD_UPLOADS}/{uuid.uuid4().hex}{image_suffix(upload)}", content)
     return signing.dumps({"name": name, "filename": upload.name}, salt=_HELD_UPLOAD_SALT)
 
 

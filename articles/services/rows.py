@@ -3,10 +3,12 @@
 from collections.abc import Sequence
 from functools import cache
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from taggit.models import TaggedItem
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, Byline, RelatedLink
 
 
 def article_row_clean(*, row: models.Model) -> None:
@@ -63,3 +65,21 @@ def _once_per_article(model):
         ):
             fields = [name for name in constraint.fields if name != "article"]
             yield fields, constraint.violation_error_message
+
+
+def rows_as_stored(articles: Sequence[Article]) -> dict[int, dict[str, list]]:
+    """Each article's bylines, links and tags as stored, for comparison: three queries."""
+    ids = [article.pk for article in articles if article.pk]
+    stored = {pk: {"bylines": [], "related_links": [], "tags": set()} for pk in ids}
+    if not ids:
+        return stored
+    for row in Byline.objects.filter(article__in=ids):
+        stored[row.article_id]["bylines"].append((row.author_id, row.agency_id, row.role))
+    for row in RelatedLink.objects.filter(article__in=ids):
+        stored[row.article_id]["related_links"].append((row.target_id, row.url, row.title))
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
+    ).values_list("object_id", "tag__name")
+    for object_id, name in tagged:
+        stored[object_id]["tags"].add(name)
+    return stored
