@@ -6,6 +6,7 @@ before the page cache keeps it.
 """
 
 from django.contrib.redirects.middleware import RedirectFallbackMiddleware
+from django.http import Http404
 from django.urls import Resolver404, resolve
 
 from articles import text
@@ -66,3 +67,26 @@ class ArticleRedirectFallbackMiddleware(RedirectFallbackMiddleware):
         if Article.objects.published().filter(slug=match.kwargs.get("slug")).exists():
             return redirected
         return response
+
+
+class ControlCharactersMiddleware:
+    """
+    Requests carry no control characters to the database (PostgreSQL refuses NUL outright):
+    an address holding one names nothing (404), and they are removed from query strings.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if text.XML_ILLEGAL.search(request.path):
+            raise Http404("No page at this address.")
+        if text.XML_ILLEGAL.search(request.META.get("QUERY_STRING", "")) or any(
+            text.XML_ILLEGAL.search(value) for value in request.GET.values()
+        ):
+            cleaned = request.GET.copy()
+            for key, values in request.GET.lists():
+                cleaned.setlist(key, [text.xml_safe(value) for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

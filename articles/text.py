@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 # Characters no text field keeps: C0 controls but tab and line breaks, DEL, C1 controls, and
 # the noncharacters XML 1.0 forbids. Removed, not refused: they come from copy and paste and
 # old wire systems, carry nothing a reader could see, and break feeds and sitemaps.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# (NEL, U+0085, is a C1 control but a line break too: it is treated as one.)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 # In a one-line field (a headline, a name) line breaks and tabs become spaces; in others the
 # rarer line breaks become "\n".
 _LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029\x85]+")
@@ -42,9 +43,9 @@ def clean(value: str, *, multiline: bool = True) -> str:
             "from its source.",
             code="surrogate",
         )
-    value = _CRLF.sub("\n", value)
+    value = _CONTROLS.sub("", _CRLF.sub("\n", value))
     breaks, joiner = (_OTHER_BREAKS, "\n") if multiline else (_LINE_BREAKS, " ")
-    value = _CONTROLS.sub("", breaks.sub(joiner, value))
+    value = breaks.sub(joiner, value)
     if not multiline:
         value = value.strip()
     if not value.isascii():

@@ -527,3 +527,51 @@ def test_import_prints_its_rate_and_no_progress_bar_off_a_terminal(write_fixture
     assert out.splitlines()[-1].startswith("2 articles read in ")
     assert out.splitlines()[-1].endswith(" articles/s)")
     assert "\r" not in out + err  # no progress bar when the output is not a terminal
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "expected an object with lists of records at the top"),
+        ('{"articles": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper than 32 levels"),
+        ("null", "expected an object with lists of records at the top, got null."),
+        ('{"articles": null}', "articles: expected a list of records."),
+        ('{"articles": [null]}', "record articles[1] (?): expected object, got null."),
+        (
+            '{"photos": [{"id": "p", "image": "i.jpg", "alt_text": "a", '
+            '"focal_point": {"x": NaN, "y": 0}}]}',
+            "invalid JSON",
+        ),
+        ('{"articles": [{"slug": "a", "headline": Infinity}]}', "invalid JSON"),
+        (
+            '{"articles": [{"slug": "a", "headline": "h", "section": "s", "body": "'
+            + "x" * 1_000_001
+            + '"}]}',
+            "unknown section",
+        ),
+    ],
+)
+def test_malformed_input_is_refused_with_a_message_never_a_traceback(
+    write_fixture, content, message
+):
+    report = import_file(write_fixture(content))
+
+    assert not report.ok
+    assert any(message in str(problem) for problem in report.problems), report.problems
+    assert database_state() == database_state_empty()
+
+
+def database_state_empty():
+    return {name: [] for name in database_state()}
+
+
+def test_a_body_longer_than_any_newsroom_needs_is_refused_with_its_limit(write_fixture):
+    data = fixture_data()
+    data["articles"][0]["body"] = "<p>" + "x" * 1_000_001 + "</p>"
+
+    report = import_file(write_fixture(data))
+
+    assert [(p.record, p.field) for p in report.problems] == [
+        ("record articles[1] (main-story)", "body")
+    ]
+    assert "at most 1000000 characters" in report.problems[0].message

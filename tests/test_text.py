@@ -140,3 +140,23 @@ def test_feeds_and_sitemaps_stay_well_formed_whatever_is_stored(client):
             assert feedparser.parse(response.content).bozo == 0, url
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Old headline" in page and not text.XML_ILLEGAL.search(page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/search/?q=%00", 200),
+        ("/search/?q=nato%00%01news", 200),
+        ("/tags/a%00b/", 404),
+        ("/tags/a%00b/feed/", 404),
+        ("/articles/story%00/", 404),
+        ("/sections/news/?page=1%00", 200),
+    ],
+)
+def test_control_characters_in_a_request_never_reach_the_database(client, url, status):
+    factories.ArticleFactory(slug="story", headline="NATO news", tags=["a"])
+
+    response = client.get(url)
+
+    assert response.status_code == status

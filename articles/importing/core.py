@@ -282,19 +282,19 @@ class _FileImport:
         self.report.articles += len(batch)
         self.progress(self.report.articles, self.article_total)
 
-    def changed_only(self, records):
+    def changed_only(self, batch):
         """
         The records that may change their article: one imported from the very same record,
         and changed by nothing since, is unchanged (one query for the batch).
         """
-        for record in records:
+        for record in batch:
             record.fingerprint = records.fingerprint(record.data)
-        keys = [record.key for record in records]
+        keys = [record.key for record in batch]
         stored = dict(
             Article.objects.filter(slug__in=keys).values_list("slug", "import_fingerprint")
         )
         changed = []
-        for record in records:
+        for record in batch:
             if stored.get(record.key) == record.fingerprint:
                 access.check_unchanged(record, user=self.user, problem=self.problem)
                 self.report.unchanged += 1
