@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.dateparse import parse_datetime
 
-from articles import html, services
+from articles import html, services, text
 from articles.importing.records import KEY_FIELDS, Record
 from articles.models import (
     Agency,
@@ -119,7 +119,7 @@ class Planner:
 
     def fetch(self, kind, keys):
         """Load the rows of `kind` with these keys not known yet: one query."""
-        keys = {key for key in keys if isinstance(key, str)} - set(self.known[kind])
+        keys = _storable(keys) - set(self.known[kind])
         if not keys:
             return
         column = KEY_COLUMNS[kind]
@@ -131,7 +131,7 @@ class Planner:
 
     def fetch_targets(self, keys):
         """The ids of the stored articles with these slugs that links name: one query."""
-        keys = {key for key in keys if isinstance(key, str)} - set(self.known["articles"])
+        keys = _storable(keys) - set(self.known["articles"])
         self.target_ids = (
             dict(Article.objects.filter(slug__in=keys).values_list("slug", "pk")) if keys else {}
         )
@@ -153,6 +153,12 @@ class Planner:
         instance = existing if existing is not None else model(**{KEY_COLUMNS[kind]: record.key})
         plan = Plan(record, instance, existing is None, stored=copy.copy(existing))
         values = {name: data.get(name, DEFAULTS.get(name, "")) for name in SCALARS[kind]}
+        # Text is made clean as it is read, so that no look-up or comparison meets a control
+        # character (PostgreSQL refuses NUL even in a query). Broken text was refused before.
+        for name, value in values.items():
+            if isinstance(value, str) and name != "body":
+                field = model._meta.get_field(name)
+                values[name] = text.clean(value, multiline=field.get_internal_type() == "TextField")
         if kind == "articles":
             raw = values.pop("body")
             instance.set_body(raw)
@@ -317,3 +323,8 @@ class Planner:
                 plan.changed.append(name)
         if plan.tags is not None:
             plan.changed.append("tags")
+
+
+def _storable(keys):
+    """The keys that could be stored at all: text without NUL, which no database row holds."""
+    return {key for key in keys if isinstance(key, str) and "\x00" not in key}
