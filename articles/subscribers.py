@@ -14,7 +14,7 @@ from articles.services import events
 from articles.services.photos import RENDITION_INPUTS
 from articles.services.revisions import revisions_for_changes
 from newsroom.audit.models import AuditEntry
-from newsroom.audit.services import audit_record
+from newsroom.audit.services import audit_record_rows
 
 
 def audit_for_changes(changes: Sequence[events.Change]) -> None:
@@ -34,7 +34,7 @@ def audit_for_changes(changes: Sequence[events.Change]) -> None:
         if change.action != events.Action.DERIVE
     ]
     if entries:
-        audit_record(entries=entries)
+        audit_record_rows(entries=entries)
 
 
 def pages_for_changes(changes: Sequence[events.Change]) -> None:

@@ -21,6 +21,8 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\ufff
 _LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029\x85]+")
 _OTHER_BREAKS = re.compile("[\u2028\u2029\x85]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Anything clean() would remove or replace (but trimming a one-line field).
+_ODD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 # Line endings become "\n", as browsers send them.
 _CRLF = re.compile("\r\n?")
 # What XML 1.0 does not allow, and the controls HTML calls errors: the output defence
@@ -37,6 +39,11 @@ def clean(value: str, *, multiline: bool = True) -> str:
     """
     if not isinstance(value, str) or not value:
         return value
+    if not _ODD.search(value) and (
+        multiline or ("\n" not in value and "\t" not in value and value == value.strip())
+    ):
+        # Most text: nothing to remove, replace or trim; one search and it is done.
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
     if _SURROGATE.search(value):
         raise ValidationError(
             "This text holds broken characters (a lone UTF-16 surrogate); paste it again "

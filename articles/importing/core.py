@@ -84,6 +84,7 @@ class _FileImport:
             self.problem("", "", str(error))
             return self.finish()
         self.article_total = outline.article_count
+        self.exact = outline.exact
         for name, message in outline.top_level_errors:
             self.problem("", name, message)
         self.planner = Planner(
@@ -257,7 +258,7 @@ class _FileImport:
 
     def articles(self):
         batch = []
-        for record in records.articles(self.path):
+        for record in records.articles(self.path, exact=self.exact):
             batch.append(record)
             if len(batch) >= BATCH_SIZE:
                 self.articles_batch(batch)

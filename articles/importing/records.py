@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import fastjsonschema
@@ -55,8 +55,10 @@ class Record:
     kind: str
     number: int
     data: dict
-    # The digest of `data`, for articles (importing.core.fingerprint()).
+    # The digest of `data`, for articles (fingerprint()).
     fingerprint: str = ""
+    # Read by the exact parser: its text may hold broken characters, checked for.
+    exact: bool = False
 
     @property
     def key(self):
@@ -76,48 +78,67 @@ class Outline:
     article_keys: set[str] = field(default_factory=set)
     article_count: int = 0
     top_level_errors: list[tuple[str, str]] = field(default_factory=list)
+    # The file escapes UTF-16 surrogates: it is read by the exact parser (see outline()).
+    exact: bool = False
 
 
 def outline(path: Path) -> Outline:
     """
     Pass one: the small kinds whole, the articles' keys. Raises FileProblem when the file is
     not readable JSON of the fixture's shape (an object of lists).
+
+    The fast C parser turns a lone surrogate escape into "?", changing the text unseen; a file
+    that escapes surrogates at all is therefore read again, and later, by the exact parser, so
+    that broken text is refused with its record and field.
     """
+    with _open(path) as handle:
+        reader = _ScanningReader(handle)
+        found = _outline(reader, ijson)
+    if reader.surrogates:
+        with _open(path) as handle:
+            found = _outline(handle, ijson_python)
+        found.exact = True
+        for kind_records in found.small.values():
+            for record in kind_records:
+                record.exact = True
+    return found
+
+
+def _outline(handle, parser) -> Outline:
     found = Outline()
     builders: dict[str, ijson.ObjectBuilder] = {}
     depth = 0
     current_kind = None
-    with _open(path) as handle:
-        for prefix, event, value in _events(handle):
-            if depth == 0 and prefix == "" and event not in ("end_map", "start_map"):
-                raise FileProblem(
-                    f"expected an object with lists of records at the top, got {_json_type(event)}."
-                )
-            if event in ("start_map", "start_array"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise FileProblem(f"nested deeper than {MAX_DEPTH} levels: not a fixture.")
-            elif event in ("end_map", "end_array"):
-                depth -= 1
-            if prefix == "":
-                if event == "map_key":
-                    current_kind = value
-                    if value not in (*KINDS, "$schema", "note"):
-                        found.top_level_errors.append(
-                            (value, "unknown field (see docs/fixture-format.md).")
-                        )
-                continue
-            if current_kind in SMALL_KINDS:
-                _build_small(found, builders, current_kind, prefix, event, value)
-            elif current_kind == "articles":
-                if prefix == "articles" and event not in ("start_array", "end_array"):
-                    found.top_level_errors.append(("articles", "expected a list of records."))
-                elif prefix == "articles.item" and event not in ("map_key", "end_map", "end_array"):
-                    found.article_count += 1
-                elif prefix == "articles.item.slug" and event == "string":
-                    found.article_keys.add(value)
-            elif prefix == current_kind and event != "string":
-                found.top_level_errors.append((current_kind, "expected a string."))
+    for prefix, event, value in _events(handle, parser):
+        if depth == 0 and prefix == "" and event not in ("end_map", "start_map"):
+            raise FileProblem(
+                f"expected an object with lists of records at the top, got {_json_type(event)}."
+            )
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FileProblem(f"nested deeper than {MAX_DEPTH} levels: not a fixture.")
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        if prefix == "":
+            if event == "map_key":
+                current_kind = value
+                if value not in (*KINDS, "$schema", "note"):
+                    found.top_level_errors.append(
+                        (value, "unknown field (see docs/fixture-format.md).")
+                    )
+            continue
+        if current_kind in SMALL_KINDS:
+            _build_small(found, builders, current_kind, prefix, event, value)
+        elif current_kind == "articles":
+            if prefix == "articles" and event not in ("start_array", "end_array"):
+                found.top_level_errors.append(("articles", "expected a list of records."))
+            elif prefix == "articles.item" and event not in ("map_key", "end_map", "end_array"):
+                found.article_count += 1
+            elif prefix == "articles.item.slug" and event == "string":
+                found.article_keys.add(value)
+        elif prefix == current_kind and event != "string":
+            found.top_level_errors.append((current_kind, "expected a string."))
     return found
 
 
@@ -145,12 +166,13 @@ def _build_small(found, builders, kind, prefix, event, value):
         builders[kind] = None
 
 
-def articles(path: Path) -> Iterator[Record]:
-    """Pass two: the article records, one by one, numbered from 1."""
+def articles(path: Path, *, exact: bool = False) -> Iterator[Record]:
+    """Pass two: the article records, one by one, numbered from 1 (see outline() on exact)."""
+    parser = ijson_python if exact else ijson
     with _open(path) as handle:
-        items = _parser(path).items(handle, "articles.item", use_float=True)
+        items = parser.items(handle, "articles.item", use_float=True)
         for number, data in enumerate(items, start=1):
-            yield Record("articles", number, data)
+            yield Record("articles", number, data, exact=exact)
 
 
 def _open(path):
@@ -162,40 +184,31 @@ def _open(path):
 
 # A \uD800-\uDFFF escape: half of a UTF-16 pair, which may stand alone (broken text).
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SCAN_CHUNK = 8 * 1024 * 1024
 
 
-def _parser(path: Path):
-    """The JSON parser for this file as it is now (see _parser_for())."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return ijson
-    return _parser_for(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=64)
-def _parser_for(path: Path, mtime_ns: int, size: int):
+class _ScanningReader:
     """
-    The JSON parser for this file: the fast C one, unless the file escapes UTF-16 surrogates,
-    which it turns into "?" when they stand alone. Such a file is read by the exact, slower
-    one, so that broken text is refused with its record and field instead of stored changed.
+    A binary file, read as it is: on the way it notices UTF-16 surrogate escapes, which the
+    fast parser turns into "?" when they stand alone. No extra pass over the file.
     """
-    try:
-        with path.open("rb") as handle:
-            tail = b""
-            while chunk := handle.read(_SCAN_CHUNK):
-                if _SURROGATE_ESCAPE.search(tail + chunk):
-                    return ijson_python
-                tail = chunk[-5:]
-    except OSError:
-        pass
-    return ijson
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.name = handle.name
+        self.surrogates = False
+        self._tail = b""
+
+    def read(self, size=-1):
+        chunk = self.handle.read(size)
+        if not self.surrogates and chunk:
+            self.surrogates = bool(_SURROGATE_ESCAPE.search(self._tail + chunk))
+            self._tail = chunk[-5:]
+        return chunk
 
 
-def _events(handle):
+def _events(handle, parser=ijson):
     """The file's JSON events, every failure to parse as a FileProblem saying where."""
-    parser = _parser(Path(handle.name)).parse(handle, use_float=True)
+    parser = parser.parse(handle, use_float=True)
     try:
         yield from parser
     except (ijson.JSONError, UnicodeDecodeError) as error:
@@ -268,7 +281,7 @@ def problems(record: Record) -> list[tuple[str, str]]:
     (field path, message) of every way `record` breaks the schema; [] when it fits. A fast
     compiled check first; only a failing record is looked at again for all its errors.
     """
-    broken = list(_broken_text(record.data, []))
+    broken = list(_broken_text(record.data, [])) if record.exact else []
     if broken:
         return broken
     try:
