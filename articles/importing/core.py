@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 
 from articles import services
 from articles.importing import access, records
-from articles.importing.plan import MODELS, Plan, Planner
+from articles.importing.plan import MODELS, RELATIONS, Plan, Planner
 from articles.importing.report import Problem, Report
 from articles.models import Article, RelatedLink
 from articles.services import events
@@ -170,12 +170,7 @@ class _FileImport:
     def fetch_references(self, kind, datas):
         """Every row `datas` (records of `kind`) name, not known yet: a query per kind."""
         keys = {kind: [data[records.KEY_FIELDS[kind]] for data in datas]}
-        relations = {
-            "photos": [("source", "agencies")],
-            "authors": [("portrait", "photos")],
-            "articles": [("section", "sections"), ("lead_photo", "photos")],
-        }.get(kind, [])
-        for name, target in relations:
+        for name, target in RELATIONS.get(kind, []):
             keys.setdefault(target, []).extend(data.get(name) for data in datas)
         if kind == "articles":
             for data in datas:
@@ -386,6 +381,4 @@ def _message_dict(error):
 
 
 def _message(error):
-    if isinstance(error, ValidationError):
-        return "; ".join(m for messages in _message_dict(error).values() for m in messages)
-    return str(error)
+    return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)

@@ -4,6 +4,7 @@ articles, each through the write path (`articles_save()`'s checks and writes), r
 articles it may not change with their reasons.
 """
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,7 +86,7 @@ def _apply(articles, change, *, user):
     for item in items:
         # The stored row, not the caller's copy: a list action acts on what is saved.
         item.article = item.stored
-        item.stored = _copy(item.stored)
+        item.stored = copy.copy(item.stored)
         change(item.article)
         refusal = prepare(item, user=user, now=now)
         if refusal is None:
@@ -102,19 +103,8 @@ def _apply(articles, change, *, user):
     return outcome
 
 
-def _copy(article):
-    clone = Article()
-    clone.__dict__.update({k: v for k, v in article.__dict__.items() if k != "_state"})
-    clone._state.adding, clone._state.db = False, article._state.db
-    return clone
-
-
 def _messages(error):
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            return [m for messages in error.message_dict.values() for m in messages]
-        return error.messages
-    return [str(error)]
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 @transaction.atomic
