@@ -19,12 +19,15 @@ from newsroom.audit.services import audit_record_rows
 
 def audit_for_changes(changes: Sequence[events.Change]) -> None:
     """One audit entry for each editorial change: who, when, what, through which door."""
+    # Ids, not objects: an import makes ten thousand entries, and setting a relation to an
+    # object checks it each time.
     entries = [
         AuditEntry(
             action=change.action,
             door=change.door,
-            user=change.user,
-            content_type=ContentType.objects.get_for_model(change.model),
+            user_id=change.user.pk if change.user else None,
+            username=change.user.get_username() if change.user else "",
+            content_type_id=ContentType.objects.get_for_model(change.model).pk,
             object_id=str(change.pk),
             object_repr=change.label,
             fields=list(change.fields),

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 
 # Field types whose Python values the database takes as they are (ids, numbers, text).
 _PLAIN_TYPES = frozenset(
@@ -29,7 +29,9 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     key) of `model`, with one prepared statement; values are converted as their fields convert
     them (times, JSON). For rows written by the ten thousand, where the work bulk_create does on
     each object costs several times the writing. No ids come back, no signal is sent, and no
-    default is filled in. Returns the number of rows.
+    default is filled in. All rows or none: outside a transaction, executemany() would commit
+    each row on its own (slowly, and half the rows would stay after a failure). Returns the
+    number of rows.
     """
     connection = connections[router.db_for_write(model)]
     columns = [model._meta.get_field(name) for name in fields]
@@ -49,7 +51,7 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
         ", ".join(quote(field.column) for field in columns),
         ", ".join(["%s"] * len(columns)),
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(rows)
 

@@ -10,12 +10,14 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import caches
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
+from taggit.models import Tag
 
 from articles import revisions, services
 from articles.models import Article
+from newsroom.db import insert_rows
 from tests import factories
 from tests.test_admin import article_form, change_url, errors
 
@@ -180,3 +182,14 @@ def test_articles_are_untouched_by_a_refused_save(editor_client, story):
     editor_client.post(change_url(story), form)
 
     assert Article.objects.values().get(pk=story.pk) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_by_the_thousand_are_all_or_nothing_outside_a_transaction():
+    # The importer's revisions and audit entries are written as plain rows after commit, in
+    # autocommit mode: a failing row must not leave the rows before it behind.
+    with pytest.raises(IntegrityError):
+        insert_rows(Tag, ["name", "slug"], [("one", "one"), ("two", "two"), ("one", "dup")])
+
+    assert not Tag.objects.exists()
+    assert insert_rows(Tag, ["name", "slug"], [("one", "one"), ("two", "two")]) == 2

@@ -88,6 +88,8 @@ class AuditEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # audit_user_history leads with the user: a second index would only slow the writing.
+        db_index=False,
         help_text="Who did it. Empty when the system did it, or once the user is deleted.",
     )
     username = models.CharField(
@@ -113,6 +115,8 @@ class AuditEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # audit_object_history leads with the kind of object.
+        db_index=False,
     )
     object_id = models.CharField(
         "object ID",

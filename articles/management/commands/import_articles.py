@@ -1,5 +1,7 @@
+import gc
 import sys
 import time
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +13,21 @@ from articles.importing import import_file
 
 class _Rollback(Exception):
     pass
+
+
+@contextmanager
+def _start_up_frozen():
+    """
+    What Django and the command loaded before the import (apps, models, modules: tens of
+    thousands of objects that live as long as the process) is left out of the cyclic garbage
+    collector's full passes while the import runs; an archive's import makes a dozen of them,
+    and walking the start-up's objects was half a second of each 10,000 articles.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class Command(BaseCommand):
@@ -51,17 +68,23 @@ class Command(BaseCommand):
         self.show_progress = not options.get("no_progress") and sys.stderr.isatty()
         started = time.monotonic()
         try:
-            if options.get("all_or_nothing"):
-                with transaction.atomic():
-                    reports = self.import_all(paths, dry_run=dry_run, user=user)
-                    if any(not report.ok for report in reports):
-                        raise _Rollback(reports)
-            else:
-                reports = self.import_all(paths, dry_run=dry_run, user=user)
+            with _start_up_frozen():
+                reports = self.import_files(
+                    paths, dry_run=dry_run, user=user, all_or_nothing=options.get("all_or_nothing")
+                )
         except _Rollback as rollback:
             reports = rollback.args[0]
             self.stdout.write(self.style.ERROR("--all-or-nothing: no file was imported."))
         self.summarise(paths, reports, time.monotonic() - started)
+
+    def import_files(self, paths, *, dry_run, user, all_or_nothing):
+        if all_or_nothing:
+            with transaction.atomic():
+                reports = self.import_all(paths, dry_run=dry_run, user=user)
+                if any(not report.ok for report in reports):
+                    raise _Rollback(reports)
+            return reports
+        return self.import_all(paths, dry_run=dry_run, user=user)
 
     def import_all(self, paths, *, dry_run, user):
         reports = []
