@@ -16,9 +16,6 @@ venv:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 demo: export DEBUG = true
-# The worker is a second process: the page cache must be one both see, or pages cached before
-# a photo's renditions were made would keep showing none. Local memory is one per process.
-demo: export CACHE_URL ?= filecache://$(abspath $(VENV))/page-cache
 demo: venv
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python manage.py migrate --no-input

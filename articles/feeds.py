@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles import display, renditions, text
+from articles import caching, display, renditions, text
 from articles.models import Article, Author, Section, public_tags
 from newsroom.site import absolute_url, site_host
 
@@ -204,7 +204,9 @@ class SectionFeed(ArticleFeed):
     """The latest published articles filed in one section."""
 
     def get_object(self, request, slug):
-        return Section.objects.get(slug=slug)
+        section = Section.objects.get(slug=slug)
+        caching.page_shows_lists(request, caching.list_key("articles.section", section.pk))
+        return section
 
     def articles(self, section):
         return super().articles(section).in_section(section)
@@ -226,7 +228,9 @@ class AuthorFeed(ArticleFeed):
     """The latest published articles an author has a byline on."""
 
     def get_object(self, request, slug):
-        return Author.objects.get(slug=slug)
+        author = Author.objects.get(slug=slug)
+        caching.page_shows_lists(request, caching.list_key("articles.author", author.pk))
+        return author
 
     def articles(self, author):
         return super().articles(author).filter(bylines__author=author)
@@ -246,7 +250,9 @@ class TagFeed(ArticleFeed):
 
     def get_object(self, request, slug):
         # As on the tag page: a tag used only on unpublished articles could give a story away.
-        return public_tags().get(slug=slug)
+        tag = public_tags().get(slug=slug)
+        caching.page_shows_lists(request, caching.list_key("taggit.tag", tag.pk))
+        return tag
 
     def articles(self, tag):
         return super().articles(tag).filter(tags=tag)

@@ -4,6 +4,7 @@ the audit entry, stale pages and the photo renditions. `connect()` subscribes th
 write path's announcements (services.events), once, when the app is ready.
 """
 
+import logging
 from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +16,8 @@ from articles.services.photos import RENDITION_INPUTS
 from articles.services.revisions import revisions_for_changes
 from newsroom.audit.models import AuditEntry
 from newsroom.audit.services import audit_record_rows
+
+logger = logging.getLogger(__name__)
 
 
 def audit_for_changes(changes: Sequence[events.Change]) -> None:
@@ -41,8 +44,18 @@ def audit_for_changes(changes: Sequence[events.Change]) -> None:
 
 
 def pages_for_changes(changes: Sequence[events.Change]) -> None:
-    """Cached pages showing what changed are stale now."""
-    caching.content_changed()
+    """Pages showing what changed are stale now: in the page cache, then in front caches."""
+    keys = caching.keys_for_changes(
+        (change.model._meta.label_lower, change.pk, change.action, change.fields)
+        for change in changes
+    )
+    try:
+        caching.keys_stale(keys)
+    except caching.CacheUnavailable as error:
+        logger.warning("Page cache not told of %d stale key(s), trying later: %s", len(keys), error)
+        tasks.pages_stale_enqueue(keys=keys, cache=True)
+    else:
+        tasks.pages_stale_enqueue(keys=keys)
 
 
 def renditions_for_changes(changes: Sequence[events.Change]) -> None:

@@ -1,5 +1,6 @@
 """
-Background work on Django's Tasks API (the django-tasks backport): photo renditions.
+Background work on Django's Tasks API (the django-tasks backport): photo renditions, and
+telling front caches (and, when it failed after the change, the page cache) what is stale.
 
 A task runs in a worker (`manage.py db_worker`, or RQ's in production: see README.md), after
 the change that asked for it has committed. It loads what it works on by id, so a task whose
@@ -14,11 +15,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from articles import renditions, services
+from articles import caching, renditions, services
+from articles.caching import front
 from articles.models import Photo
 
 logger = logging.getLogger(__name__)
@@ -69,10 +72,7 @@ def photo_renditions_enqueue(*, photo_ids: Iterable[int]) -> None:
 
 def _enqueue(photo_id, attempt=1, delay=None):
     """Enqueue the renditions of one photo, after `delay` where the backend can wait."""
-    to_run = photo_renditions_make
-    if delay and to_run.get_backend().supports_defer:
-        to_run = to_run.using(run_after=timezone.now() + delay)
-    return to_run.enqueue(photo_id, attempt=attempt)
+    return _later(photo_renditions_make, delay).enqueue(photo_id, attempt=attempt)
 
 
 def _retry(photo_id, attempt, error):
@@ -89,3 +89,47 @@ def _retry(photo_id, attempt, error):
         error,
     )
     _enqueue(photo_id, attempt + 1, delay)
+
+
+@task()
+def pages_stale(keys: list[str], cache: bool = False, attempt: int = 1) -> int:
+    """
+    Purge `keys` from the front caches, and with `cache` make them stale in the page cache
+    too (which failed when the change was announced); returns the purge requests sent. Until
+    all of it is done it enqueues itself again, and the last attempt raises.
+    """
+    try:
+        if cache:
+            caching.keys_stale(keys)
+            cache = False
+        return front.front_caches_purge(keys)
+    except (caching.CacheUnavailable, front.PurgeFailed) as error:
+        if attempt >= RETRY_ATTEMPTS:
+            raise
+        delay = RETRY_DELAY * 2 ** (attempt - 1)
+        logger.warning(
+            "Stale pages not purged (attempt %s of %s; trying again in %s): %s",
+            attempt,
+            RETRY_ATTEMPTS,
+            delay,
+            error,
+        )
+        _later(pages_stale, delay).enqueue(keys, cache=cache, attempt=attempt + 1)
+        return 0
+
+
+def pages_stale_enqueue(*, keys: Iterable[str], cache: bool = False) -> None:
+    """
+    Have pages_stale() purge `keys` from the front caches (if any are configured), and with
+    `cache` from the page cache too; after the current transaction commits.
+    """
+    keys = sorted(set(keys))
+    if keys and (cache or settings.NEWSROOM_FRONT_CACHE_URLS):
+        transaction.on_commit(partial(pages_stale.enqueue, keys, cache=cache))
+
+
+def _later(to_run, delay):
+    """`to_run` to be run after `delay`, where the queue can wait."""
+    if delay and to_run.get_backend().supports_defer:
+        return to_run.using(run_after=timezone.now() + delay)
+    return to_run

@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import generic
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import metadata
+from articles import caching, metadata
 from articles.models import Agency, Article, Author, Section, public_tags
 
 HOME_ARTICLE_COUNT = 40
@@ -42,11 +42,16 @@ class PublishedArticlesMixin:
     def get_articles(self):
         return Article.objects.published().for_listing().latest_first()
 
+    def shows_lists(self, *keys):
+        """The lists of articles this page shows (articles.caching.keys)."""
+        caching.page_shows_lists(self.request, *(keys or [caching.ALL_ARTICLES]))
+
 
 class HomeView(PublishedArticlesMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        self.shows_lists(caching.ALL_ARTICLES)
         articles = list(self.get_articles()[:HOME_ARTICLE_COUNT])
         lead, rest = (articles[0], articles[1:]) if articles else (None, [])
         by_section = {}
@@ -66,6 +71,7 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.shows_lists(caching.list_key("articles.section", self.section.pk))
         return self.get_articles().in_section(self.section)
 
     def get_context_data(self, **kwargs):
@@ -81,6 +87,7 @@ class AuthorDetailView(PublishedArticlesMixin, ListView):
         self.author = get_object_or_404(
             Author.objects.select_related("portrait"), slug=self.kwargs["slug"]
         )
+        self.shows_lists(caching.list_key("articles.author", self.author.pk))
         return self.get_articles().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
@@ -92,6 +99,7 @@ class AgencyDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.agency = get_object_or_404(Agency, slug=self.kwargs["slug"])
+        self.shows_lists(caching.list_key("articles.agency", self.agency.pk))
         return self.get_articles().filter(bylines__agency=self.agency)
 
     def get_context_data(self, **kwargs):
@@ -103,6 +111,7 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
+        self.shows_lists(caching.list_key("taggit.tag", self.tag.pk))
         return self.get_articles().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -178,6 +187,8 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article, request = self.object, self.request
+        # The article and what it links to, all recorded as loaded; no list of articles.
+        caching.page_shows_lists(request)
         trail = [
             (settings.NEWSROOM_SITE_NAME, reverse("articles:home")),
             (article.section.name, article.section.get_absolute_url()),

@@ -141,9 +141,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The embedded default is a file cache beside the code: every process of the site (the server,
+# an import, a task worker) shares it, so a change any of them makes reaches the next reader.
+# Local memory would be one cache per process. In production, Redis.
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://newsroom"),
+    "default": env.cache_url("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'site'}"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # Pages and the versions of what they show, one file each: past MAX_ENTRIES the cache
+    # drops a third of its files at random.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Redis down must not take the site down: pages are served uncached meanwhile.
     CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
@@ -334,6 +341,15 @@ NEWSROOM_ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # asking again (0: they revalidate each time, and get a 304 when nothing changed).
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 NEWSROOM_BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=0)
+# Front caches (Varnish, a CDN) may keep a page SHARED_CACHE_SECONDS (s-maxage; 0: they don't):
+# long, when they get the purges (FRONT_CACHE_URLS, or a CDN's tag purge). They may serve a page
+# that stale while they fetch the new one, and while the site fails.
+NEWSROOM_SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=0)
+NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env.int("STALE_WHILE_REVALIDATE_SECONDS", default=30)
+NEWSROOM_STALE_IF_ERROR_SECONDS = env.int("STALE_IF_ERROR_SECONDS", default=86400)
+# Varnish servers (with the xkey module and docs/varnish/newsroom.vcl) told of every change:
+# they drop the pages showing what changed. Comma-separated base addresses.
+NEWSROOM_FRONT_CACHE_URLS = env.list("FRONT_CACHE_URLS", default=[])
 # PostgreSQL's text search configuration for site search: the language of the stories.
 NEWSROOM_SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
 # Widths in pixels of the resized copies of each photo; after a change run make_renditions.

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import caching, services, views
+from articles.caching import middleware, versions
 from articles.models import Article, Byline
 from tests import factories
 
@@ -40,12 +41,20 @@ def test_page_cache_serves_a_second_anonymous_reader_without_queries(
 
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
-    assert set(second["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
+    assert set(second["Cache-Control"].split(", ")) == {
+        "public",
+        "max-age=0",
+        "must-revalidate",
+        "s-maxage=0",
+        "stale-while-revalidate=30",
+        "stale-if-error=86400",
+    }
+    assert (first["X-Cache"], second["X-Cache"]) == ("MISS", "HIT")
 
 
-def settled(seconds=5):
-    """As if the last change to content was `seconds` ago."""
-    cache.set(caching.VERSION_KEY, time.time_ns() - seconds * 1_000_000_000, timeout=None)
+def settled():
+    """As if nothing had changed in a while: no change to any key is known."""
+    cache.clear()
 
 
 @pytest.mark.parametrize("validator", ["ETag", "Last-Modified"])
@@ -125,14 +134,15 @@ def test_unpublishing_removes_the_story_for_the_next_reader(client, article, com
 
 
 def test_pages_go_stale_when_the_transaction_commits_not_before(article, committed):
-    before = caching.content_version()
+    built_at = versions.clock()
+    shown = [f"a{article.pk}"]
     with committed():
         article.headline = "Second version"
         services.article_save(article=article)
         # A reader now still sees the committed story: the pages they cache stay good.
-        assert caching.content_version() == before
+        assert versions.fresh(shown, built_at)[0]
 
-    assert caching.content_version() != before
+    assert not versions.fresh(shown, built_at)[0]
 
 
 def test_staff_never_get_cached_pages(editor_client, article, django_assert_max_num_queries):
@@ -180,16 +190,18 @@ def test_a_missing_page_is_not_cached(client):
     assert client.get("/articles/coming-soon/").status_code == 200
 
 
-def test_pages_are_not_kept_past_the_next_scheduled_publication(client):
+def test_pages_are_not_kept_past_the_next_scheduled_publication(client, settings):
+    settings.NEWSROOM_SHARED_CACHE_SECONDS = 3600
     now = timezone.now()
     factories.ArticleFactory(headline="Later", publish_at=now + timedelta(seconds=90))
     factories.ArticleFactory(headline="Much later", publish_at=now + timedelta(days=2))
-    version = caching.content_version()
 
-    seconds = caching.seconds_until_next_publication(version, now)
+    seconds = caching.seconds_until_next_publication(now)
+    cache_control = client.get("/")["Cache-Control"].split(", ")
 
     assert 89 <= seconds <= 90
-    assert caching.PageCacheMiddleware(None).timeout(version) <= 90
+    shared = next(int(v.split("=")[1]) for v in cache_control if v.startswith("s-maxage="))
+    assert 0 < shared <= 90
 
 
 def test_a_scheduled_story_appears_when_its_time_has_come(client, settings, monkeypatch):
@@ -201,7 +213,7 @@ def test_a_scheduled_story_appears_when_its_time_has_come(client, settings, monk
     # Half a minute on: the cached home page has expired and the story is published.
     later = now + timedelta(seconds=31)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    monkeypatch.setattr(caching.cache, "get", _expire_pages(caching.cache.get))
+    monkeypatch.setattr(middleware.cache, "get", _expire_pages(middleware.cache.get))
 
     assert "Scheduled" in client.get("/").content.decode()
 
@@ -226,7 +238,11 @@ def test_cache_can_be_turned_off(client, article, settings, django_assert_max_nu
     assert "ETag" in response
 
 
-def test_a_page_built_in_the_second_of_an_edit_has_no_last_modified(client, article):
+def test_a_page_built_in_the_second_of_an_edit_has_no_last_modified(client, article, committed):
+    with committed():
+        article.headline = "Second version"
+        services.article_save(article=article)
+
     response = client.get(article.get_absolute_url())
 
     # Whole-second HTTP dates could not tell it from the page before the edit: the ETag does.
@@ -237,13 +253,13 @@ def test_a_page_built_in_the_second_of_an_edit_has_no_last_modified(client, arti
 def test_last_modified_moves_when_a_scheduled_story_goes_live(client, monkeypatch):
     now = timezone.now()
     factories.ArticleFactory(headline="Scheduled", publish_at=now + timedelta(seconds=30))
-    settled(seconds=60)
+    settled()
     before = client.get("/")["Last-Modified"]
 
     # A minute on, the page (its cache entry expired at the publication) is built anew.
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=1))
-    monkeypatch.setattr(caching.time, "time", lambda: time.time_ns() / 1e9 + 60)
-    monkeypatch.setattr(caching.cache, "get", _expire_pages(caching.cache.get))
+    monkeypatch.setattr(middleware.time, "time", lambda: time.time_ns() / 1e9 + 60)
+    monkeypatch.setattr(middleware.cache, "get", _expire_pages(middleware.cache.get))
     after = client.get("/", HTTP_IF_MODIFIED_SINCE=before)
 
     assert after.status_code == 200

@@ -257,7 +257,7 @@ def test_feed_may_be_cached_but_is_revalidated_after_every_edit(client, story, f
     response = client.get(feed_url("site", fmt))
 
     # The page cache's policy: shared caches may keep it, but must ask again, and get a 304.
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
+    assert set(response["Cache-Control"].split(", ")) >= {"public", "max-age=0", "must-revalidate"}
     assert client.get(feed_url("site", fmt), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 

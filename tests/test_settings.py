@@ -55,12 +55,12 @@ def test_production_mode_starts_when_configured():
     assert result.returncode == 0, result.stderr
 
 
-def test_debug_mode_defaults_to_sqlite_and_local_memory_cache():
+def test_debug_mode_defaults_to_sqlite_and_a_file_cache_every_process_shares():
     result = run_django(DEBUG="true")
 
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
     ]
 
 
@@ -139,7 +139,7 @@ def deploy_check(**env):
 
 
 def test_deploy_check_names_the_variables_to_set_for_https():
-    output = deploy_check()
+    output = deploy_check(CACHE_URL="locmemcache://newsroom")
 
     assert "(newsroom.W001)" in output
     assert "HINT: Set SECURE_HSTS_SECONDS (e.g. 31536000, a year) once the whole site" in output

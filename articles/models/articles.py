@@ -16,13 +16,14 @@ from taggit.managers import TaggableManager
 from articles import html
 from articles.models.enums import ArticleStatus
 from articles.models.fields import CleanTextModel, longest
+from articles.models.loading import RecordedModel
 from articles.models.photos import Photo
 from articles.models.queries import ArticleQuerySet
 from articles.models.rows import Byline
 from articles.models.sections import Section
 
 
-class Article(CleanTextModel):
+class Article(CleanTextModel, RecordedModel):
     Status = ArticleStatus
 
     headline = models.CharField("headline", max_length=200)

@@ -4,9 +4,10 @@ from django.db import models
 from django.urls import reverse
 
 from articles.models.fields import CleanTextModel, URLField, longest
+from articles.models.loading import RecordedModel
 
 
-class Author(CleanTextModel):
+class Author(CleanTextModel, RecordedModel):
     """A person who writes or reports for the newsroom."""
 
     name = models.CharField("name", max_length=120, help_text="As printed in the byline.")
@@ -43,7 +44,7 @@ class Author(CleanTextModel):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
 
 
-class Agency(CleanTextModel):
+class Agency(CleanTextModel, RecordedModel):
     """A wire service or partner that supplies stories and photos."""
 
     name = models.CharField(

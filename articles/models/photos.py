@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from articles import photo_files
 from articles.models.contributors import Agency
 from articles.models.fields import CleanTextModel, PhotoImageField, longest
+from articles.models.loading import RecordedModel
 from articles.validators import ACCEPTED_FORMATS, validate_photo_file
 
 
@@ -41,7 +42,7 @@ def image_suffix(file):
     return ACCEPTED_FORMATS.get(image_format, "")
 
 
-class Photo(CleanTextModel):
+class Photo(CleanTextModel, RecordedModel):
     """An image asset together with what belongs to the picture: description and rights."""
 
     image = PhotoImageField(

@@ -4,9 +4,10 @@ from django.db import models
 from django.urls import reverse
 
 from articles.models.fields import CleanTextModel, longest
+from articles.models.loading import RecordedModel
 
 
-class Section(CleanTextModel):
+class Section(CleanTextModel, RecordedModel):
     name = models.CharField("name", max_length=80, unique=True)
     slug = models.SlugField(
         "slug", max_length=80, unique=True, help_text="Used in the web address."

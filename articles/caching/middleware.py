@@ -1,0 +1,198 @@
+"""
+Whole pages cached for anonymous readers, each knowing what it shows: its keys
+(articles.caching.keys), recorded as the page is built from the content rows it loaded and
+the lists its view says it shows. A committed change makes stale exactly the pages showing
+what it changed (articles.caching.versions), in this cache and, through the keys each
+response carries (Surrogate-Key, xkey), in front caches (articles.caching.front).
+
+Scheduled articles need no job: no page is kept, here or in a front cache, past the next
+scheduled publication. Each response says whether it came from this cache: X-Cache.
+"""
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import http_date
+
+from articles.caching import keys as page_keys
+from articles.caching import versions
+from articles.models.loading import loads_recorded
+
+# Query strings that only pick a page of a list (or of a sitemap). A page is cached only when
+# its view really served that page, so made-up addresses (search queries, ?page=junk, a page
+# number on an article) cannot fill the cache.
+CACHEABLE_PARAMETERS = {"page", "p"}
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+CACHEABLE_CONTENT_TYPES = (
+    "text/html",
+    "text/plain",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+)
+_PAGE = "newsroom:page:"
+_NEXT_PUBLICATION = "newsroom:next-publication:"
+
+
+def page_shows_lists(request, *keys: str) -> None:
+    """
+    Say which lists of articles the page being built shows (page_keys.list_key(), or
+    ALL_ARTICLES), none for a page that shows no list. A page that says nothing is taken to
+    show every list: it is made stale by any article entering or leaving one.
+    """
+    lists = getattr(request, "_newsroom_lists", None)
+    if lists is None:
+        lists = request._newsroom_lists = set()
+    lists.update(keys)
+
+
+def seconds_until_next_publication(now):
+    """Seconds until the next scheduled article goes live (None if there is none)."""
+    from articles.models import Article
+
+    found = cache.get(_NEXT_PUBLICATION)
+    if found is not None:
+        next_at, built_at = found
+        # Kept until an article enters or leaves a list, scheduled ones included.
+        fresh, _ = versions.fresh([page_keys.ALL_ARTICLES], built_at)
+        if fresh and not (next_at and next_at <= now.timestamp()):
+            return next_at - now.timestamp() if next_at else None
+    built_at = versions.clock()
+    upcoming = (
+        Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
+    ).first()
+    next_at = upcoming.timestamp() if upcoming else 0
+    if built_at is not None:
+        timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS or None
+        cache.set(_NEXT_PUBLICATION, (next_at, built_at), timeout=timeout)
+    return next_at - now.timestamp() if next_at else None
+
+
+class PageCacheMiddleware:
+    """
+    Serve anonymous GET and HEAD requests from the page cache, and store what they were sent,
+    with the keys of what it shows. Anonymous responses say who may keep them, for how long
+    (browsers and shared caches apart) and since when they are valid (Last-Modified, so
+    conditional requests get a 304 from ConditionalGetMiddleware); logged-in users' pages are
+    never cached, here or by the browser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            response = self.get_response(request)
+            add_never_cache_headers(response)
+            return response
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+
+        # Hashed: any cache backend takes the key, however long the address (memcached: 250).
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        keeping = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+        entry = cache.get(_PAGE + address) if keeping else None
+        if entry is not None:
+            status, headers, content, keys, built_at = entry
+            if versions.fresh(keys, built_at)[0]:
+                response = self.response_from(status, headers, content)
+                response["X-Cache"] = "HIT"
+                return response
+
+        # Read before the database is: whatever commits after this makes the page stale.
+        built_at = versions.clock()
+        with loads_recorded() as loaded:
+            response = self.get_response(request)
+        if self.cacheable_response(request, response):
+            keys = sorted(self.page_keys(request, loaded))
+            fresh, changed_at = versions.fresh(keys, built_at) if built_at else (False, 0)
+            # No page is kept past the next scheduled publication, here or elsewhere.
+            until = seconds_until_next_publication(timezone.now())
+            until = None if until is None else max(int(until), 0)
+            self.add_public_headers(response, keys, changed_at, until)
+            timeout = _capped(settings.NEWSROOM_PAGE_CACHE_SECONDS, until)
+            if fresh and timeout:
+                entry = (response.status_code, list(response.items()), response.content)
+                cache.set(_PAGE + address, (*entry, keys, built_at), timeout=timeout)
+        response["X-Cache"] = "MISS"
+        return response
+
+    def page_keys(self, request, loaded):
+        lists = getattr(request, "_newsroom_lists", None)
+        if lists is None:
+            lists = {page_keys.ALL_ARTICLES}
+        return {page_keys.NAVIGATION, *lists, *page_keys.loaded_keys(loaded)}
+
+    def cacheable_request(self, request):
+        return (
+            request.method in ("GET", "HEAD")
+            and set(request.GET) <= CACHEABLE_PARAMETERS
+            and all(
+                len(values) == 1 and PAGE_NUMBER.fullmatch(values[0])
+                for _, values in request.GET.lists()
+            )
+        )
+
+    def cacheable_response(self, request, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and self.served_the_page_asked_for(request, response)
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith(CACHEABLE_CONTENT_TYPES)
+            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        )
+
+    def served_the_page_asked_for(self, request, response):
+        """Whether a page number in the address picked what the view sent (?page, sitemap ?p)."""
+        context = getattr(response, "context_data", None) or {}
+        if "page" in request.GET:
+            page = context.get("page_obj")
+            if page is None or str(page.number) != request.GET["page"]:
+                return False
+        # Sitemaps answer a page that does not exist with a 404.
+        return "p" not in request.GET or "urlset" in context
+
+    def add_public_headers(self, response, keys, changed_at, until):
+        if "max-age" not in response.get("Cache-Control", ""):
+            # Browsers check back on every visit (a 304 is cheap) unless told to keep pages a
+            # while: they get no purge. Shared caches get their own lifetime (s-maxage), for
+            # front caches that are purged by key (articles.caching.front), and may serve a
+            # stale page while fetching a new one, or while the site fails.
+            browser = _capped(settings.NEWSROOM_BROWSER_CACHE_SECONDS, until)
+            patch_cache_control(response, public=True, max_age=browser)
+            if browser == 0:
+                patch_cache_control(response, must_revalidate=True)
+            patch_cache_control(
+                response,
+                s_maxage=_capped(settings.NEWSROOM_SHARED_CACHE_SECONDS, until),
+                stale_while_revalidate=settings.NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS,
+                stale_if_error=settings.NEWSROOM_STALE_IF_ERROR_SECONDS,
+            )
+        # What the page shows, for front caches to purge by: Fastly and others read
+        # Surrogate-Key, Varnish's xkey module xkey.
+        response["Surrogate-Key"] = response["xkey"] = " ".join(keys)
+        # The page is as new as the moment it was built: every change since (an edit, a
+        # scheduled story going live) makes a new one. HTTP dates count whole seconds, so a page
+        # built in the second of the last change to what it shows gets none, and is revalidated
+        # by its ETag alone.
+        built = time.time()
+        if built - changed_at >= 1:
+            response.setdefault("Last-Modified", http_date(built))
+
+    def response_from(self, status, headers, content):
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+
+def _capped(seconds, until):
+    return seconds if until is None else min(seconds, until)
