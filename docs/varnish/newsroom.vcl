@@ -21,6 +21,8 @@ backend newsroom {
         .timeout = 2s;
         .window = 3;
         .threshold = 2;
+        # Taken as up when Varnish starts, until probes say otherwise.
+        .initial = 2;
     }
 }
 
