@@ -205,7 +205,7 @@ class SectionFeed(ArticleFeed):
 
     def get_object(self, request, slug):
         section = Section.objects.get(slug=slug)
-        caching.page_shows_lists(request, caching.list_key("articles.section", section.pk))
+        caching.page_shows_lists(request, caching.list_key_of(section))
         return section
 
     def articles(self, section):
@@ -229,7 +229,7 @@ class AuthorFeed(ArticleFeed):
 
     def get_object(self, request, slug):
         author = Author.objects.get(slug=slug)
-        caching.page_shows_lists(request, caching.list_key("articles.author", author.pk))
+        caching.page_shows_lists(request, caching.list_key_of(author))
         return author
 
     def articles(self, author):
@@ -251,7 +251,7 @@ class TagFeed(ArticleFeed):
     def get_object(self, request, slug):
         # As on the tag page: a tag used only on unpublished articles could give a story away.
         tag = public_tags().get(slug=slug)
-        caching.page_shows_lists(request, caching.list_key("taggit.tag", tag.pk))
+        caching.page_shows_lists(request, caching.list_key_of(tag))
         return tag
 
     def articles(self, tag):

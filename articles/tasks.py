@@ -50,11 +50,12 @@ def photo_renditions_make(photo_id: int, attempt: int = 1) -> int:
             return 0
         written = services.photo_renditions_make(photo=photo)
     except (DatabaseError, OSError) as error:
-        _retry(photo_id, attempt, error)
+        _again(photo_renditions_make, attempt, error, photo_id, what=_renditions(photo_id))
         return 0
     if not renditions.complete(photo):
         # The service logged why; an unreadable image fails the same way after a few tries.
-        _retry(photo_id, attempt, RenditionsNotMade(f"Photo {photo_id} has no full renditions."))
+        missing = RenditionsNotMade(f"Photo {photo_id} has no full renditions.")
+        _again(photo_renditions_make, attempt, missing, photo_id, what=_renditions(photo_id))
     return written
 
 
@@ -67,28 +68,7 @@ def photo_renditions_enqueue(*, photo_ids: Iterable[int]) -> None:
     image until `manage.py make_renditions` is run.
     """
     for photo_id in dict.fromkeys(photo_ids):
-        transaction.on_commit(partial(_enqueue, photo_id))
-
-
-def _enqueue(photo_id, attempt=1, delay=None):
-    """Enqueue the renditions of one photo, after `delay` where the backend can wait."""
-    return _later(photo_renditions_make, delay).enqueue(photo_id, attempt=attempt)
-
-
-def _retry(photo_id, attempt, error):
-    """Enqueue the next attempt after its delay; raise `error` when this was the last one."""
-    if attempt >= RETRY_ATTEMPTS:
-        raise error
-    delay = RETRY_DELAY * 2 ** (attempt - 1)
-    logger.warning(
-        "Renditions of photo %s not made (attempt %s of %s; trying again in %s): %s",
-        photo_id,
-        attempt,
-        RETRY_ATTEMPTS,
-        delay,
-        error,
-    )
-    _enqueue(photo_id, attempt + 1, delay)
+        transaction.on_commit(partial(photo_renditions_make.enqueue, photo_id, attempt=1))
 
 
 @task()
@@ -104,17 +84,8 @@ def pages_stale(keys: list[str], cache: bool = False, attempt: int = 1) -> int:
             cache = False
         return front.front_caches_purge(keys)
     except (caching.CacheUnavailable, front.PurgeFailed) as error:
-        if attempt >= RETRY_ATTEMPTS:
-            raise
-        delay = RETRY_DELAY * 2 ** (attempt - 1)
-        logger.warning(
-            "Stale pages not purged (attempt %s of %s; trying again in %s): %s",
-            attempt,
-            RETRY_ATTEMPTS,
-            delay,
-            error,
-        )
-        _later(pages_stale, delay).enqueue(keys, cache=cache, attempt=attempt + 1)
+        what = f"Stale pages ({len(keys)} key(s)) not purged"
+        _again(pages_stale, attempt, error, keys, cache=cache, what=what)
         return 0
 
 
@@ -126,6 +97,29 @@ def pages_stale_enqueue(*, keys: Iterable[str], cache: bool = False) -> None:
     keys = sorted(set(keys))
     if keys and (cache or settings.NEWSROOM_FRONT_CACHE_URLS):
         transaction.on_commit(partial(pages_stale.enqueue, keys, cache=cache))
+
+
+def _renditions(photo_id):
+    return f"Renditions of photo {photo_id} not made"
+
+
+def _again(to_run, attempt, error, *args, what, **kwargs):
+    """
+    Enqueue task `to_run` with `args` and `kwargs` as attempt `attempt + 1`, after its delay,
+    logging `what` was not done; raise `error` when `attempt` was the last one.
+    """
+    if attempt >= RETRY_ATTEMPTS:
+        raise error
+    delay = RETRY_DELAY * 2 ** (attempt - 1)
+    logger.warning(
+        "%s (attempt %s of %s; trying again in %s): %s",
+        what,
+        attempt,
+        RETRY_ATTEMPTS,
+        delay,
+        error,
+    )
+    _later(to_run, delay).enqueue(*args, **kwargs, attempt=attempt + 1)
 
 
 def _later(to_run, delay):

@@ -71,7 +71,7 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        self.shows_lists(caching.list_key("articles.section", self.section.pk))
+        self.shows_lists(caching.list_key_of(self.section))
         return self.get_articles().in_section(self.section)
 
     def get_context_data(self, **kwargs):
@@ -87,7 +87,7 @@ class AuthorDetailView(PublishedArticlesMixin, ListView):
         self.author = get_object_or_404(
             Author.objects.select_related("portrait"), slug=self.kwargs["slug"]
         )
-        self.shows_lists(caching.list_key("articles.author", self.author.pk))
+        self.shows_lists(caching.list_key_of(self.author))
         return self.get_articles().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
@@ -99,7 +99,7 @@ class AgencyDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.agency = get_object_or_404(Agency, slug=self.kwargs["slug"])
-        self.shows_lists(caching.list_key("articles.agency", self.agency.pk))
+        self.shows_lists(caching.list_key_of(self.agency))
         return self.get_articles().filter(bylines__agency=self.agency)
 
     def get_context_data(self, **kwargs):
@@ -111,7 +111,7 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
-        self.shows_lists(caching.list_key("taggit.tag", self.tag.pk))
+        self.shows_lists(caching.list_key_of(self.tag))
         return self.get_articles().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):

@@ -324,10 +324,12 @@ def benchmark(fixture, *, articles, work, database_url):
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(work / "media"),
         "STATIC_ROOT": str(work / "static"),
-        # Not the project's .env (it may name a database or a cache), nor a shared cache, nor
-        # a shared task queue: queued tasks stay in the throwaway database, and no worker runs.
+        # Not the project's .env (it may name a database or a cache), nor its cache, nor a
+        # shared task queue: queued tasks stay in the throwaway database, and no worker runs.
+        # The cache is of the embedded default's kind (files, which the import tells of what
+        # it changed), in the throwaway folder.
         "ENV_FILE": str(work / "no.env"),
-        "CACHE_URL": "locmemcache://import-bench",
+        "CACHE_URL": f"filecache://{work / 'cache'}",
         "TASKS_BACKEND": "database",
     }
     manage(["migrate", "--no-input", "-v", "0"], env=env, work=work, name="migrate")

@@ -149,7 +149,8 @@ CACHES = {
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
     # Pages and the versions of what they show, one file each: past MAX_ENTRIES the cache
-    # drops a third of its files at random.
+    # drops a third of its files at random (looking for them only now and then).
+    CACHES["default"]["BACKEND"] = "newsroom.cache.SharedFileCache"
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Redis down must not take the site down: pages are served uncached meanwhile.
@@ -350,6 +351,12 @@ NEWSROOM_STALE_IF_ERROR_SECONDS = env.int("STALE_IF_ERROR_SECONDS", default=8640
 # Varnish servers (with the xkey module and docs/varnish/newsroom.vcl) told of every change:
 # they drop the pages showing what changed. Comma-separated base addresses.
 NEWSROOM_FRONT_CACHE_URLS = env.list("FRONT_CACHE_URLS", default=[])
+for _url in NEWSROOM_FRONT_CACHE_URLS:
+    if urlsplit(_url).scheme not in ("http", "https") or not urlsplit(_url).hostname:
+        raise ImproperlyConfigured(
+            f"FRONT_CACHE_URLS holds {_url!r}: each must be an http:// or https:// address "
+            "with a host, e.g. http://127.0.0.1:6081."
+        )
 # PostgreSQL's text search configuration for site search: the language of the stories.
 NEWSROOM_SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
 # Widths in pixels of the resized copies of each photo; after a change run make_renditions.

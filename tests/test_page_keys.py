@@ -409,3 +409,14 @@ def socket_free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_new_articles_make_stale_their_lists_not_keys_no_page_shows(site):
+    budget = site["budget"]
+
+    created = caching.keys_for_changes([("articles.article", budget.pk, "create", ())])
+    changed = caching.keys_for_changes([("articles.article", budget.pk, "change", ("body",))])
+
+    assert f"a{budget.pk}" not in created
+    assert {"a-list", f"s{site['politics'].pk}-list", f"au{site['writer'].pk}-list"} <= created
+    assert changed == {f"a{budget.pk}", "a-any"}

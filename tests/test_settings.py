@@ -49,6 +49,14 @@ def test_production_mode_refuses_to_start_without_secret_key_and_hosts(env, mess
     assert message in result.stderr
 
 
+@pytest.mark.parametrize("value", ["127.0.0.1:6081", "varnish", "ftp://cache", "http://"])
+def test_a_front_cache_address_that_is_no_web_address_is_refused_at_start(value):
+    result = run_django(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org", FRONT_CACHE_URLS=value)
+
+    assert result.returncode != 0
+    assert "FRONT_CACHE_URLS holds" in result.stderr
+
+
 def test_production_mode_starts_when_configured():
     result = run_django(SECRET_KEY="x" * 50, ALLOWED_HOSTS="news.example.org")
 
@@ -60,7 +68,8 @@ def test_debug_mode_defaults_to_sqlite_and_a_file_cache_every_process_shares():
 
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's file cache, that lists its folder now and then rather than on every write.
+        "newsroom.cache.SharedFileCache",
     ]
 
 

@@ -4,7 +4,7 @@ Pages that know what they show: the page cache (middleware), the keys a page dep
 such as Varnish or a CDN (front).
 """
 
-from articles.caching.keys import ALL_ARTICLES, NAVIGATION, keys_for_changes, list_key
+from articles.caching.keys import ALL_ARTICLES, NAVIGATION, keys_for_changes, list_key, list_key_of
 from articles.caching.middleware import (
     PageCacheMiddleware,
     page_shows_lists,
@@ -20,6 +20,7 @@ __all__ = [
     "keys_for_changes",
     "keys_stale",
     "list_key",
+    "list_key_of",
     "page_shows_lists",
     "seconds_until_next_publication",
 ]

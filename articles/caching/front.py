@@ -6,7 +6,6 @@ the stale one stays at hand in case the site fails meanwhile. CDNs purge by the 
 (Surrogate-Key) through their own APIs: see docs/scaling.md.
 """
 
-import urllib.error
 import urllib.request
 from collections.abc import Iterable
 
@@ -39,7 +38,7 @@ def front_caches_purge(keys: Iterable[str], *, urls: Iterable[str] | None = None
             try:
                 with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                     response.read()
-            except (urllib.error.URLError, OSError, ValueError) as error:
+            except (OSError, ValueError) as error:  # URLError and HTTPError are OSErrors
                 failures.append(f"{url}: {getattr(error, 'reason', error)}")
                 break
             sent += 1

@@ -67,6 +67,11 @@ def list_key(label: str, pk) -> str:
     return f"{PREFIXES[label]}{pk}-list"
 
 
+def list_key_of(instance) -> str:
+    """The key of the list of articles of this section, author, agency or tag."""
+    return list_key(instance._meta.label_lower, instance.pk)
+
+
 def loaded_keys(loaded: Iterable[tuple[str, object]]) -> set[str]:
     """The keys of the (label, pk) of objects a page loaded (see MAX_OBJECT_KEYS)."""
     by_kind = {}
@@ -90,15 +95,18 @@ def keys_for_changes(changes: Iterable[tuple[str, object, str, Iterable[str]]]) 
     """
     The keys that committed changes, each (model label, pk, action, fields), make stale. An
     article entering, leaving or moving in lists makes its lists stale as they are now (three
-    queries per 500 articles); the lists that showed it before carry its
-    own key.
+    queries per 500 articles); the lists that showed it before carry its own key. A new
+    object's own key is on no page yet (ids are never reused): an import of ten thousand new
+    articles makes stale their lists, not ten thousand keys.
     """
     keys, listed = set(), set()
     for label, pk, action, fields in changes:
         key = object_key(label, pk)
         if key is None:
             continue
-        keys.update((key, _any_key(label)))
+        keys.add(_any_key(label))
+        if action != Action.CREATE:
+            keys.add(key)
         if label == "articles.section":
             keys.add(NAVIGATION)
         if label == "articles.article" and (action in _LISTING_ACTIONS or _LISTED_BY & set(fields)):

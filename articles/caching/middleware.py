@@ -22,6 +22,7 @@ from django.utils.http import http_date
 
 from articles.caching import keys as page_keys
 from articles.caching import versions
+from articles.models import Article
 from articles.models.loading import loads_recorded
 
 # Query strings that only pick a page of a list (or of a sitemap). A page is cached only when
@@ -37,7 +38,7 @@ CACHEABLE_CONTENT_TYPES = (
     "application/atom+xml",
 )
 _PAGE = "newsroom:page:"
-_NEXT_PUBLICATION = "newsroom:next-publication:"
+_NEXT_PUBLICATION = "newsroom:next-publication"
 
 
 def page_shows_lists(request, *keys: str) -> None:
@@ -54,8 +55,6 @@ def page_shows_lists(request, *keys: str) -> None:
 
 def seconds_until_next_publication(now):
     """Seconds until the next scheduled article goes live (None if there is none)."""
-    from articles.models import Article
-
     found = cache.get(_NEXT_PUBLICATION)
     if found is not None:
         next_at, built_at = found

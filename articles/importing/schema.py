@@ -4,14 +4,16 @@ import json
 from functools import cache
 from pathlib import Path
 
-import jsonschema
-
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "newsroom-fixture.schema.json"
 
 
 @cache
 def validator():
     """The JSON Schema validator for fixture files, built once."""
+    # Imported when first needed: records are checked by fastjsonschema, and this one only
+    # words what is wrong with a record that failed (a twentieth of an import's start-up).
+    import jsonschema
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
