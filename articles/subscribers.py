@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.contrib.contenttypes.models import ContentType
 
 from articles import caching, tasks
-from articles.models import Photo
+from articles.models import Article, Photo
 from articles.services import events
 from articles.services.photos import RENDITION_INPUTS
 from articles.services.revisions import revisions_for_changes
@@ -58,6 +58,13 @@ def pages_for_changes(changes: Sequence[events.Change]) -> None:
         tasks.pages_stale_enqueue(keys=keys)
 
 
+def search_for_changes(changes: Sequence[events.Change]) -> None:
+    """Articles changed, created or deleted are indexed anew for site search, in the background."""
+    tasks.search_index_enqueue(
+        article_ids=[change.pk for change in changes if change.model is Article]
+    )
+
+
 def renditions_for_changes(changes: Sequence[events.Change]) -> None:
     """A new image or focal point gets its renditions made in the background."""
     photo_ids = {
@@ -77,6 +84,7 @@ def connect() -> None:
         revisions_for_changes,
         audit_for_changes,
         pages_for_changes,
+        search_for_changes,
         renditions_for_changes,
     ):
         events.subscribe(subscriber)

@@ -1,6 +1,7 @@
 """
-Background work on Django's Tasks API (the django-tasks backport): photo renditions, and
-telling front caches (and, when it failed after the change, the page cache) what is stale.
+Background work on Django's Tasks API (the django-tasks backport): photo renditions, the
+search index, and telling front caches (and, when it failed after the change, the page
+cache) what is stale.
 
 A task runs in a worker (`manage.py db_worker`, or RQ's in production: see README.md), after
 the change that asked for it has committed. It loads what it works on by id, so a task whose
@@ -97,6 +98,27 @@ def pages_stale_enqueue(*, keys: Iterable[str], cache: bool = False) -> None:
     keys = sorted(set(keys))
     if keys and (cache or settings.NEWSROOM_FRONT_CACHE_URLS):
         transaction.on_commit(partial(pages_stale.enqueue, keys, cache=cache))
+
+
+@task()
+def search_index_update(article_ids: list[int], attempt: int = 1) -> int:
+    """
+    Index these articles for site search as they now are (those deleted leave the index);
+    returns how many were indexed. A failing database is tried again, as renditions are.
+    """
+    try:
+        return services.articles_search_index(article_ids=article_ids)
+    except DatabaseError as error:
+        what = f"Search index of {len(article_ids)} article(s) not updated"
+        _again(search_index_update, attempt, error, article_ids, what=what)
+        return 0
+
+
+def search_index_enqueue(*, article_ids: Iterable[int]) -> None:
+    """Have search_index_update() index these articles, after the current transaction commits."""
+    ids = sorted(set(article_ids))
+    if ids:
+        transaction.on_commit(partial(search_index_update.enqueue, ids, attempt=1))
 
 
 def _renditions(photo_id):

@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import generic
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import caching, metadata
+from articles import caching, metadata, search
 from articles.models import Agency, Article, Author, Section, public_tags
 
 HOME_ARTICLE_COUNT = 40
@@ -160,7 +160,15 @@ class SearchView(PublishedArticlesMixin, ListView):
         return self.get_articles().search(self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(query=self.query, **kwargs)
+        # Where each story on this page says what was looked for, the words marked.
+        for article in context["object_list"]:
+            article.search_snippet = search.snippet(
+                search.plain_text(article.body),
+                self.query,
+                language=settings.NEWSROOM_SEARCH_CONFIG,
+            )
+        return context
 
 
 class ArticleDetailView(DetailView):

@@ -33,6 +33,7 @@ from articles.services.revisions import (
     articles_revisions_save,
 )
 from articles.services.rows import article_row_clean, article_rows_check, rows_as_stored
+from articles.services.search import articles_search_index
 from articles.services.workflow import (
     BulkOutcome,
     article_delete,
@@ -61,6 +62,7 @@ __all__ = [
     "articles_refusals",
     "articles_revisions_save",
     "articles_save",
+    "articles_search_index",
     "articles_unpublish",
     "content_delete",
     "content_save",
