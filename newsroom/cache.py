@@ -1,16 +1,13 @@
 """
-The site's cache backends. A cache is an optimisation: it must never take the site down, nor
-slow it down. The Redis cache here answers a failing Redis as a cache with nothing in it
-(pages are built and served uncached, sign-in works), logs the failure, and waits a moment
-before trying Redis again. The file cache of the embedded default stays quick however many
-files it holds.
+A cache is an optimisation: it must never take the site down. The Redis cache here answers a
+failing Redis as a cache with nothing in it (pages are built and served uncached, sign-in
+works), logs the failure, and waits a moment before trying Redis again.
 """
 
 import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -70,24 +67,3 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._guarded("clear", None)
-
-
-class SharedFileCache(FileBasedCache):
-    """
-    Django's file cache, shared by every process on one machine (the embedded default), that
-    looks for files to drop past MAX_ENTRIES on one write in CULL_EVERY rather than on every
-    write: Django's lists the whole folder each time, which made an import that tells the
-    cache of ten thousand changed articles ten times slower. The folder may so outgrow
-    MAX_ENTRIES by up to CULL_EVERY files between two looks.
-    """
-
-    CULL_EVERY = 500
-
-    def __init__(self, directory, params):
-        super().__init__(directory, params)
-        self._writes = 0
-
-    def _cull(self):
-        self._writes += 1
-        if self._writes % self.CULL_EVERY == 1:
-            super()._cull()

@@ -150,7 +150,7 @@ CACHES = {
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
     # Pages and the versions of what they show, one file each: past MAX_ENTRIES the cache
     # drops a third of its files at random (looking for them only now and then).
-    CACHES["default"]["BACKEND"] = "newsroom.cache.SharedFileCache"
+    CACHES["default"]["BACKEND"] = "newsroom.file_cache.SharedFileCache"
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Redis down must not take the site down: pages are served uncached meanwhile.

@@ -1,7 +1,7 @@
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
 
-from newsroom.cache import SharedFileCache
+from newsroom.file_cache import SharedFileCache
 
 
 def test_configured_cache_round_trips():

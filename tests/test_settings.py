@@ -69,8 +69,36 @@ def test_debug_mode_defaults_to_sqlite_and_a_file_cache_every_process_shares():
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         # Django's file cache, that lists its folder now and then rather than on every write.
-        "newsroom.cache.SharedFileCache",
+        "newsroom.file_cache.SharedFileCache",
     ]
+
+
+def test_the_default_cache_works_without_the_production_extras(tmp_path):
+    # `make demo` installs the site without Redis's client: the default cache must not need it.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules['redis'] = None\n"
+            "import django; django.setup()\n"
+            "from django.core.cache import cache\n"
+            "cache.set('k', 1); print(cache.get('k'))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in RESET},
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "ENV_FILE": os.devnull,
+            "DEBUG": "true",
+            "CACHE_URL": f"filecache://{tmp_path}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
 
 
 def test_database_and_cache_come_from_urls():
