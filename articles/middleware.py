@@ -35,6 +35,10 @@ class WellFormedOutputMiddleware:
             and response.content
         ):
             charset = response.charset or "utf-8"
+            if charset.lower() in ("utf-8", "utf8") and not text.utf8_has_xml_illegal(
+                response.content
+            ):
+                return response
             try:
                 content = response.content.decode(charset)
             except UnicodeDecodeError:

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Whole pages for anonymous readers, as the rest of the stack made them, each made stale by
+    # a change to what it shows (articles.caching): first, so a page kept needs nothing else.
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Content-Security-Policy header on every page (not on static files), cached ones too.
@@ -85,8 +88,6 @@ MIDDLEWARE = [
     # a session that still owes one is sent to it in the admin and is anonymous elsewhere.
     "django_otp.middleware.OTPMiddleware",
     "newsroom.accounts.middleware.TwoFactorMiddleware",
-    # Whole pages for anonymous readers, made stale by any content change (articles.caching).
-    "articles.caching.PageCacheMiddleware",
     # What the page cache keeps and readers get is well-formed, whatever is stored.
     "articles.middleware.WellFormedOutputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,7 +122,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Connections are kept between requests (opening one, SQLite's pragmas included, costs more
+# than a whole page built from kept fragments), and checked before a request reuses one.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # How long a request waits for the database (a lock, a connection) before the site answers
 # 503 "try again shortly" instead of keeping readers waiting.
 DATABASE_WAIT_SECONDS = env.float("DATABASE_WAIT_SECONDS", default=3.0)
@@ -342,6 +346,13 @@ NEWSROOM_ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # asking again (0: they revalidate each time, and get a 304 when nothing changed).
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 NEWSROOM_BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=0)
+# Fragments of pages (an article's body, a card) are kept built this many seconds at most
+# (0: built for every page), made stale like pages by a change to what they show. They make a
+# page built for a reader cheap, page cache or not.
+NEWSROOM_FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400)
+# Each process also keeps the fragments it used last in its memory, this many at most (an
+# article's parts are about 20 KB, a card 1 KB).
+NEWSROOM_FRAGMENT_MEMORY_ITEMS = env.int("FRAGMENT_MEMORY_ITEMS", default=1000)
 # Front caches (Varnish, a CDN) may keep a page SHARED_CACHE_SECONDS (s-maxage; 0: they don't):
 # long, when they get the purges (FRONT_CACHE_URLS, or a CDN's tag purge). They may serve a page
 # that stale while they fetch the new one, and while the site fails.

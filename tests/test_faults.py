@@ -101,7 +101,7 @@ def test_a_real_bug_still_answers_500_with_its_traceback_logged(story, caplog, m
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("articles.views.ArticleDetailView.get_context_data", broken)
+    monkeypatch.setattr("articles.views.ArticleDetailView.parts", broken)
     response = client.get(story.get_absolute_url())
 
     assert response.status_code == 500

@@ -163,3 +163,19 @@ def test_control_characters_in_a_request_never_reach_the_database(client, url, s
     response = client.get(url)
 
     assert response.status_code == status
+
+
+@given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)))
+def test_the_byte_check_finds_exactly_what_the_character_check_finds(value):
+    # Surrogates included, as a broken value would carry them.
+    data = value.encode("utf-8", "surrogatepass")
+
+    assert text.utf8_has_xml_illegal(data) == bool(text.XML_ILLEGAL.search(value))
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff", "\ud800"])
+def test_the_byte_check_finds_each_forbidden_kind(character):
+    data = f"<p>before{character}after</p>".encode("utf-8", "surrogatepass")
+
+    assert text.utf8_has_xml_illegal(data)
+    assert not text.utf8_has_xml_illegal("<p>fine · “quoted” 한국 😀</p>".encode())

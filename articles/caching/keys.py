@@ -33,10 +33,14 @@ PREFIXES = {
     "taggit.tag": "t",
 }
 ALL_ARTICLES = "a-list"
+# Recorded as loaded, (SHOWN, key) is a key itself: a list a fragment kept built shows.
+SHOWN = "key"
 NAVIGATION = "sections"
 # Past this many objects of a kind a page carries the kind's "-any" key: the keys travel in
 # one response header, which front caches limit (Varnish: 8 KB in all).
 MAX_OBJECT_KEYS = 100
+# Any article at all: what every change to an article makes stale.
+ANY_ARTICLE = "a-any"
 
 # Fields whose change moves an article into or out of lists, or within them.
 _LISTED_BY = frozenset({"status", "publish_at", "first_published_at", "section", "bylines", "tags"})
@@ -74,11 +78,12 @@ def list_key_of(instance) -> str:
 
 def loaded_keys(loaded: Iterable[tuple[str, object]]) -> set[str]:
     """The keys of the (label, pk) of objects a page loaded (see MAX_OBJECT_KEYS)."""
-    by_kind = {}
+    by_kind, keys = {}, set()
     for label, pk in loaded:
-        if label in PREFIXES:
+        if label == SHOWN:
+            keys.add(pk)
+        elif label in PREFIXES:
             by_kind.setdefault(label, set()).add(pk)
-    keys = set()
     for label, pks in by_kind.items():
         if len(pks) > MAX_OBJECT_KEYS:
             keys.add(_any_key(label))

@@ -17,12 +17,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date, parse_http_date_safe
 
 from articles.caching import keys as page_keys
 from articles.caching import versions
-from articles.models import Article
+from articles.caching.publication import seconds_until_next_publication
 from articles.models.loading import loads_recorded
 
 # Query strings that only pick a page of a list (or of a sitemap). A page is cached only when
@@ -38,7 +42,6 @@ CACHEABLE_CONTENT_TYPES = (
     "application/atom+xml",
 )
 _PAGE = "newsroom:page:"
-_NEXT_PUBLICATION = "newsroom:next-publication"
 
 
 def page_shows_lists(request, *keys: str) -> None:
@@ -53,74 +56,88 @@ def page_shows_lists(request, *keys: str) -> None:
     lists.update(keys)
 
 
-def seconds_until_next_publication(now):
-    """Seconds until the next scheduled article goes live (None if there is none)."""
-    found = cache.get(_NEXT_PUBLICATION)
-    if found is not None:
-        next_at, built_at = found
-        # Kept until an article enters or leaves a list, scheduled ones included.
-        fresh, _ = versions.fresh([page_keys.ALL_ARTICLES], built_at)
-        if fresh and not (next_at and next_at <= now.timestamp()):
-            return next_at - now.timestamp() if next_at else None
-    built_at = versions.clock()
-    upcoming = (
-        Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
-    ).first()
-    next_at = upcoming.timestamp() if upcoming else 0
-    if built_at is not None:
-        timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS or None
-        cache.set(_NEXT_PUBLICATION, (next_at, built_at), timeout=timeout)
-    return next_at - now.timestamp() if next_at else None
-
-
 class PageCacheMiddleware:
     """
     Serve anonymous GET and HEAD requests from the page cache, and store what they were sent,
     with the keys of what it shows. Anonymous responses say who may keep them, for how long
-    (browsers and shared caches apart) and since when they are valid (Last-Modified, so
-    conditional requests get a 304 from ConditionalGetMiddleware); logged-in users' pages are
-    never cached, here or by the browser.
+    (browsers and shared caches apart) and since when they are valid (Last-Modified), and a
+    reader who has the page already gets a 304; logged-in users' pages are never cached, here
+    or by the browser.
+
+    First in the stack: a page kept is the response every other middleware made (security
+    headers, the content security policy, its ETag), so a hit needs none of them. Readers are
+    told from users by their session cookie, which only signing in gives.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.skipped_prefixes = tuple(
+            prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix
+        )
 
     def __call__(self, request):
-        if request.user.is_authenticated:
-            response = self.get_response(request)
-            add_never_cache_headers(response)
-            return response
         if not self.cacheable_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                add_never_cache_headers(response)
+            response.setdefault("X-Cache", "MISS")
+            return response
 
         # Hashed: any cache backend takes the key, however long the address (memcached: 250).
-        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        name = _PAGE + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         keeping = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
-        entry = cache.get(_PAGE + address) if keeping else None
+        found, reading = versions.read_with([name] if keeping else [])
+        entry = found.get(name)
         if entry is not None:
             status, headers, content, keys, built_at = entry
-            if versions.fresh(keys, built_at)[0]:
+            if versions.is_fresh(keys, built_at, reading):
                 response = self.response_from(status, headers, content)
                 response["X-Cache"] = "HIT"
-                return response
+                return self.conditional(request, response)
 
         # Read before the database is: whatever commits after this makes the page stale.
-        built_at = versions.clock()
+        built_at = reading if reading is not None else versions.clock()
+        with versions.reading_held(built_at):
+            return self.built(request, name, built_at, keeping)
+
+    def built(self, request, name, built_at, keeping):
+        """The page built for this request, kept when it may be and told what it shows."""
         with loads_recorded() as loaded:
             response = self.get_response(request)
-        if self.cacheable_response(request, response):
-            keys = sorted(self.page_keys(request, loaded))
-            fresh, changed_at = versions.fresh(keys, built_at) if built_at else (False, 0)
-            # No page is kept past the next scheduled publication, here or elsewhere.
-            until = seconds_until_next_publication(timezone.now())
-            until = None if until is None else max(int(until), 0)
-            self.add_public_headers(response, keys, changed_at, until)
-            timeout = _capped(settings.NEWSROOM_PAGE_CACHE_SECONDS, until)
-            if fresh and timeout:
-                entry = (response.status_code, list(response.items()), response.content)
-                cache.set(_PAGE + address, (*entry, keys, built_at), timeout=timeout)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            return response
         response["X-Cache"] = "MISS"
-        return response
+        if not self.cacheable_response(request, response):
+            return response
+        keys = sorted(self.page_keys(request, loaded))
+        fresh, changed_at = versions.still_fresh(keys, built_at) if built_at else (False, 0)
+        # No page is kept past the next scheduled publication, here or elsewhere.
+        until = seconds_until_next_publication(timezone.now())
+        until = None if until is None else max(int(until), 0)
+        self.add_public_headers(response, keys, changed_at, until)
+        timeout = _capped(settings.NEWSROOM_PAGE_CACHE_SECONDS, until)
+        if fresh and timeout and keeping:
+            entry = (response.status_code, list(response.items()), response.content)
+            cache.set(name, (*entry, keys, built_at), timeout=timeout)
+        return self.conditional(request, response)
+
+    def conditional(self, request, response):
+        """A 304 Not Modified for a reader whose copy is still this page (GET only)."""
+        if request.method != "GET":
+            return response
+        last_modified = response.get("Last-Modified")
+        answer = get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=last_modified and parse_http_date_safe(last_modified),
+            response=response,
+        )
+        if answer is not response:
+            answer["X-Cache"] = response["X-Cache"]
+        return answer
 
     def page_keys(self, request, loaded):
         lists = getattr(request, "_newsroom_lists", None)
@@ -131,6 +148,8 @@ class PageCacheMiddleware:
     def cacheable_request(self, request):
         return (
             request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(self.skipped_prefixes)
             and set(request.GET) <= CACHEABLE_PARAMETERS
             and all(
                 len(values) == 1 and PAGE_NUMBER.fullmatch(values[0])

@@ -4,7 +4,7 @@ page knows the objects it shows (articles.caching). Recording is off unless aske
 models know nothing of caches.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -17,13 +17,45 @@ _loaded: ContextVar[set[tuple[str, object]] | None] = ContextVar("newsroom_loade
 
 @contextmanager
 def loads_recorded() -> Iterator[set[tuple[str, object]]]:
-    """Record (model label, pk) of every content row loaded inside, into the set yielded."""
+    """
+    Record (model label, pk) of every content row loaded inside, into the set yielded; and,
+    inside another recording (a fragment built for a page), into that one's too.
+    """
     loaded: set[tuple[str, object]] = set()
+    outer = _loaded.get()
     token = _loaded.set(loaded)
     try:
         yield loaded
     finally:
         _loaded.reset(token)
+        if outer is not None:
+            outer |= loaded
+
+
+def record(rows: Iterable[tuple[str, object]]) -> None:
+    """Record rows as loaded (a fragment kept built shows them): (model label, pk) pairs."""
+    loaded = _loaded.get()
+    if loaded is not None:
+        loaded.update(rows)
+
+
+def loaded_with(instance: models.Model) -> set[tuple[str, object]]:
+    """
+    (model label, pk) of `instance` and of every row loaded with it: through select_related
+    and prefetch_related, however deep. What one object of a batch shows, told apart.
+    """
+    rows, seen, todo = set(), set(), [instance]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.pk is not None:
+            rows.add((current._meta.label_lower, current.pk))
+        todo.extend(obj for obj in current._state.fields_cache.values() if obj is not None)
+        for prefetched in getattr(current, "_prefetched_objects_cache", {}).values():
+            todo.extend(prefetched)
+    return rows
 
 
 def _record(label, pk):

@@ -1,0 +1,46 @@
+"""
+When the next scheduled article goes live: no page or fragment is kept past it, since it can
+change what they show with no write to announce it (a list gains the story, a "Read more"
+link to it appears).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from articles.caching import keys as page_keys
+from articles.caching import versions
+from articles.models import Article
+
+_NEXT_PUBLICATION = "newsroom:next-publication"
+# (clock reading, next publication) as this process last found them: only a change, which
+# moves the clock, can schedule, publish or withdraw an article.
+_known: tuple[int | None, float] = (None, 0)
+
+
+def seconds_until_next_publication(now):
+    """Seconds until the next scheduled article goes live (None if there is none)."""
+    global _known
+    reading = versions.held_reading()
+    known_at, next_at = _known
+    if reading is not None and reading == known_at and not (next_at and next_at <= now.timestamp()):
+        return next_at - now.timestamp() if next_at else None
+    found = cache.get(_NEXT_PUBLICATION)
+    if found is not None:
+        next_at, built_at = found
+        # Kept until an article enters or leaves a list, scheduled ones included.
+        fresh, _ = versions.fresh([page_keys.ALL_ARTICLES], built_at)
+        if fresh and not (next_at and next_at <= now.timestamp()):
+            if reading is not None:
+                _known = (reading, next_at)
+            return next_at - now.timestamp() if next_at else None
+    built_at = versions.clock()
+    upcoming = (
+        Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
+    ).first()
+    next_at = upcoming.timestamp() if upcoming else 0
+    if built_at is not None:
+        timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS or None
+        cache.set(_NEXT_PUBLICATION, (next_at, built_at), timeout=timeout)
+        if reading is not None and built_at == reading:
+            _known = (reading, next_at)
+    return next_at - now.timestamp() if next_at else None

@@ -1,0 +1,97 @@
+"""
+Lists of articles, paginated: which articles each page of a list holds is kept until the
+list changes, and each card is kept built (templatetags.cards). A list page built for a
+reader counts the list and reads no article row.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+
+from articles import caching
+from articles.models import Article
+
+
+class ListingPaginator(Paginator):
+    """
+    Pages of articles found by id: the offset walks a listing index alone (no table rows, no
+    sort), so deep pages stay nearly as fast as the first. A page's items are the ids of its
+    articles, in order: their cards are kept built. With `kept_as` (a name, and the keys of
+    the lists it is) each page's ids are kept too, until an article enters the list, leaves
+    it from this page or one before, or a story goes live.
+    """
+
+    def __init__(self, *args, kept_as=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_as = kept_as
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if self.kept_as is None:
+            items = self.rows(bottom, top)
+        else:
+            list_name, keys = self.kept_as
+            name = caching.fragment_name("list", *list_name, bottom, top)
+            items = caching.fragments(
+                [name], lambda stale: {name: self.rows_kept(bottom, top, keys)}
+            )[name]
+        return self._get_page(items, number, self)
+
+    def rows(self, bottom, top):
+        """The items of the page running from `bottom` to `top`."""
+        return list(self.object_list.values_list("pk", flat=True)[bottom:top])
+
+    def rows_kept(self, bottom, top, keys):
+        """
+        The page's items, and what they depend on: the articles up to the page's end (one
+        that leaves the list moves every later one up), or, past MAX_OBJECT_KEYS of them,
+        any article at all.
+        """
+        if top > caching.MAX_OBJECT_KEYS:
+            return self.rows(bottom, top), (), (*keys, caching.ANY_ARTICLE)
+        ids = self.rows(0, top)
+        return ids[bottom:], {("articles.article", pk) for pk in ids}, keys
+
+
+class FullListingPaginator(ListingPaginator):
+    """Pages of articles with everything a card shows, for pages building their cards anew."""
+
+    def rows(self, bottom, top):
+        ids = super().rows(bottom, top)
+        rows = Article.objects.for_listing().in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+
+class PublishedArticlesMixin:
+    """Lists start from published articles, newest first, paginated by id."""
+
+    paginate_by = settings.NEWSROOM_ARTICLES_PER_PAGE
+    paginator_class = ListingPaginator
+    # (name, keys) of the list this page shows, when it is kept (see shows_lists()).
+    kept_as = None
+
+    def get_articles(self):
+        return Article.objects.published().latest_first()
+
+    def shows_lists(self, *keys, name=None):
+        """
+        The lists of articles this page shows (articles.caching.keys); with `name`, which
+        tells this list from every other, its pages are kept until one of them changes.
+        """
+        keys = keys or (caching.ALL_ARTICLES,)
+        caching.page_shows_lists(self.request, *keys)
+        if name is not None:
+            self.kept_as = (name, keys)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            kept_as=self.kept_as,
+            **kwargs,
+        )
