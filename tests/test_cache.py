@@ -28,3 +28,36 @@ def test_the_shared_file_cache_looks_for_files_to_drop_now_and_then(tmp_path, mo
     assert len(listed) == 400 / 20
     assert len(list(tmp_path.iterdir())) <= 50 + 20
     assert files.get("key-399") == 399
+
+
+def test_the_shared_file_cache_keeps_every_kind_of_value(tmp_path):
+    files = SharedFileCache(str(tmp_path), {})
+    values = {"int": 7, "bytes": b"\x80\x00x", "text": "x" * 5000, "nothing": None, "page": (1, ())}
+
+    files.set_many(values, timeout=60)
+
+    assert files.get_many(list(values)) == values
+    assert files.incr("int") == 8
+    assert files.touch("text", timeout=120) and files.get("text") == "x" * 5000
+    assert files.get("missing", "default") == "default"
+    assert files.add("int", 1) is False
+
+
+def test_the_shared_file_cache_reads_files_django_wrote_compressed(tmp_path):
+    FileBasedCache(str(tmp_path), {}).set("old", {"headline": "Kept"}, timeout=60)
+
+    assert SharedFileCache(str(tmp_path), {}).get("old") == {"headline": "Kept"}
+
+
+def test_the_shared_file_cache_drops_empty_and_expired_files(tmp_path):
+    files = SharedFileCache(str(tmp_path), {})
+    files.set("gone", "soon", timeout=60)
+    files.set("empty", "soon", timeout=60)
+    empty = files._key_to_file("empty")
+    open(empty, "wb").close()
+    files.set("expired", "old", timeout=-1)
+
+    assert files.get("empty") is None and files.get("expired") is None
+    assert files.get("gone") == "soon"
+    assert not files.has_key("expired")
+    assert len(list(tmp_path.iterdir())) == 1

@@ -209,7 +209,7 @@ def test_a_scheduled_story_appears_when_its_time_has_come(client, settings, monk
     # Half a minute on: the cached home page has expired and the story is published.
     later = now + timedelta(seconds=31)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    monkeypatch.setattr(middleware.cache, "get", _expire_pages(middleware.cache.get))
+    monkeypatch.setattr(cache, "get", _expire_pages(cache.get))
 
     assert "Scheduled" in client.get("/").content.decode()
 
@@ -257,7 +257,7 @@ def test_last_modified_moves_when_a_scheduled_story_goes_live(client, monkeypatc
     # A minute on, the page (its cache entry expired at the publication) is built anew.
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=1))
     monkeypatch.setattr(middleware.time, "time", lambda: time.time_ns() / 1e9 + 60)
-    monkeypatch.setattr(middleware.cache, "get", _expire_pages(middleware.cache.get))
+    monkeypatch.setattr(cache, "get", _expire_pages(cache.get))
     after = client.get("/", HTTP_IF_MODIFIED_SINCE=before)
 
     assert after.status_code == 200

@@ -173,7 +173,9 @@ def test_the_byte_check_finds_exactly_what_the_character_check_finds(value):
     assert text.utf8_has_xml_illegal(data) == bool(text.XML_ILLEGAL.search(value))
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff", "\ud800"])
+@pytest.mark.parametrize(
+    "character", ["\x00", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff", "\ud800"]
+)
 def test_the_byte_check_finds_each_forbidden_kind(character):
     data = f"<p>before{character}after</p>".encode("utf-8", "surrogatepass")
 

@@ -16,12 +16,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from articles.caching import keys as page_keys
-from articles.caching import versions
+from articles.caching import store, versions
 from articles.caching.publication import seconds_until_next_publication
 from articles.models.loading import record as record_loaded
 
@@ -62,7 +61,7 @@ def fragments(names: list[str], build: Callable[[list[str]], Built]) -> dict:
     if reading is None:
         found, reading = versions.read_with([_FRAGMENT + name for name in unknown])
     else:
-        found = cache.get_many([_FRAGMENT + name for name in unknown]) if unknown else {}
+        found = store.get_many([_FRAGMENT + name for name in unknown]) if unknown else {}
     for name, entry in zip(names, remembered, strict=True):
         kept = entry or found.get(_FRAGMENT + name)
         if kept is not None:
@@ -94,7 +93,7 @@ def fragments(names: list[str], build: Callable[[list[str]], Built]) -> dict:
                 keep[_FRAGMENT + name] = entry
                 _remember(name, entry)
     if keep:
-        cache.set_many(keep, timeout=timeout)
+        store.set_many(keep, timeout=timeout)
     return content
 
 

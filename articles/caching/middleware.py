@@ -14,7 +14,6 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -25,7 +24,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles.caching import keys as page_keys
-from articles.caching import versions
+from articles.caching import store, versions
 from articles.caching.publication import seconds_until_next_publication
 from articles.models.loading import loads_recorded
 
@@ -56,6 +55,53 @@ def page_shows_lists(request, *keys: str) -> None:
     lists.update(keys)
 
 
+def cacheable_request(request) -> bool:
+    """
+    Whether the page cache may answer `request`: an anonymous reader's GET or HEAD of a page
+    (not a static or uploaded file), whose query string at most picks a page of a list.
+    Readers are told from staff by their session cookie, which only signing in gives.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(_files_prefixes())
+        and set(request.GET) <= CACHEABLE_PARAMETERS
+        and all(
+            len(values) == 1 and PAGE_NUMBER.fullmatch(values[0])
+            for _, values in request.GET.lists()
+        )
+    )
+
+
+def page_name(request) -> str:
+    """The cache's name for the page at this request's address (scheme and host included)."""
+    # Hashed: any cache backend takes the key, however long the address (memcached: 250).
+    return _PAGE + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+def kept_page(request) -> tuple[int, tuple, bytes] | None:
+    """
+    The page kept for `request` and still fresh, as (status, headers, content); None when
+    there is none, or the request may not be answered from the cache.
+    """
+    if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0 or not cacheable_request(request):
+        return None
+    name = page_name(request)
+    found, reading = versions.read_with([name])
+    return _fresh_page(found.get(name), reading)
+
+
+def _fresh_page(entry, reading):
+    if entry is None:
+        return None
+    status, headers, content, keys, built_at = entry
+    return (status, headers, content) if versions.is_fresh(keys, built_at, reading) else None
+
+
+def _files_prefixes():
+    return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
+
+
 class PageCacheMiddleware:
     """
     Serve anonymous GET and HEAD requests from the page cache, and store what they were sent,
@@ -71,12 +117,9 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.skipped_prefixes = tuple(
-            prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix
-        )
 
     def __call__(self, request):
-        if not self.cacheable_request(request):
+        if not cacheable_request(request):
             response = self.get_response(request)
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
@@ -84,22 +127,21 @@ class PageCacheMiddleware:
             response.setdefault("X-Cache", "MISS")
             return response
 
-        # Hashed: any cache backend takes the key, however long the address (memcached: 250).
-        name = _PAGE + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        name = page_name(request)
         keeping = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
         found, reading = versions.read_with([name] if keeping else [])
-        entry = found.get(name)
-        if entry is not None:
-            status, headers, content, keys, built_at = entry
-            if versions.is_fresh(keys, built_at, reading):
-                response = self.response_from(status, headers, content)
-                response["X-Cache"] = "HIT"
-                return self.conditional(request, response)
+        kept = _fresh_page(found.get(name), reading)
+        if kept is not None:
+            response = self.response_from(*kept)
+            response["X-Cache"] = "HIT"
+            return self.conditional(request, response)
 
         # Read before the database is: whatever commits after this makes the page stale.
         built_at = reading if reading is not None else versions.clock()
         with versions.reading_held(built_at):
-            return self.built(request, name, built_at, keeping)
+            response = self.built(request, name, built_at, keeping)
+        response.setdefault("X-Cache", "MISS")
+        return response
 
     def built(self, request, name, built_at, keeping):
         """The page built for this request, kept when it may be and told what it shows."""
@@ -109,10 +151,9 @@ class PageCacheMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             return response
-        response["X-Cache"] = "MISS"
         if not self.cacheable_response(request, response):
             return response
-        keys = sorted(self.page_keys(request, loaded))
+        keys = tuple(sorted(self.page_keys(request, loaded)))
         fresh, changed_at = versions.still_fresh(keys, built_at) if built_at else (False, 0)
         # No page is kept past the next scheduled publication, here or elsewhere.
         until = seconds_until_next_publication(timezone.now())
@@ -120,8 +161,9 @@ class PageCacheMiddleware:
         self.add_public_headers(response, keys, changed_at, until)
         timeout = _capped(settings.NEWSROOM_PAGE_CACHE_SECONDS, until)
         if fresh and timeout and keeping:
-            entry = (response.status_code, list(response.items()), response.content)
-            cache.set(name, (*entry, keys, built_at), timeout=timeout)
+            entry = (response.status_code, tuple(response.items()), response.content)
+            store.set(name, (*entry, keys, built_at), timeout=timeout)
+        response["X-Cache"] = "MISS"
         return self.conditional(request, response)
 
     def conditional(self, request, response):
@@ -144,18 +186,6 @@ class PageCacheMiddleware:
         if lists is None:
             lists = {page_keys.ALL_ARTICLES}
         return {page_keys.NAVIGATION, *lists, *page_keys.loaded_keys(loaded)}
-
-    def cacheable_request(self, request):
-        return (
-            request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(self.skipped_prefixes)
-            and set(request.GET) <= CACHEABLE_PARAMETERS
-            and all(
-                len(values) == 1 and PAGE_NUMBER.fullmatch(values[0])
-                for _, values in request.GET.lists()
-            )
-        )
 
     def cacheable_response(self, request, response):
         cache_control = response.get("Cache-Control", "")

@@ -5,10 +5,9 @@ link to it appears).
 """
 
 from django.conf import settings
-from django.core.cache import cache
 
 from articles.caching import keys as page_keys
-from articles.caching import versions
+from articles.caching import store, versions
 from articles.models import Article
 
 _NEXT_PUBLICATION = "newsroom:next-publication"
@@ -24,7 +23,7 @@ def seconds_until_next_publication(now):
     known_at, next_at = _known
     if reading is not None and reading == known_at and not (next_at and next_at <= now.timestamp()):
         return next_at - now.timestamp() if next_at else None
-    found = cache.get(_NEXT_PUBLICATION)
+    found = store.get(_NEXT_PUBLICATION)
     if found is not None:
         next_at, built_at = found
         # Kept until an article enters or leaves a list, scheduled ones included.
@@ -40,7 +39,7 @@ def seconds_until_next_publication(now):
     next_at = upcoming.timestamp() if upcoming else 0
     if built_at is not None:
         timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS or None
-        cache.set(_NEXT_PUBLICATION, (next_at, built_at), timeout=timeout)
+        store.set(_NEXT_PUBLICATION, (next_at, built_at), timeout=timeout)
         if reading is not None and built_at == reading:
             _known = (reading, next_at)
     return next_at - now.timestamp() if next_at else None

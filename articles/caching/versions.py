@@ -24,6 +24,8 @@ from contextvars import ContextVar
 
 from django.core.cache import cache
 
+from articles.caching import store
+
 CLOCK = "newsroom:clock"
 _VERSION = "newsroom:key:"
 # Past this many remembered versions a process starts again (a sitemap crawl, say).
@@ -61,7 +63,7 @@ def _seen(reading):
 
 def read_with(names: list[str]) -> tuple[dict, int | None]:
     """The cache's values for `names` and the clock's reading, in one read of the cache."""
-    found = cache.get_many([*names, CLOCK])
+    found = store.get_many([*names, CLOCK])
     return found, _seen(found.pop(CLOCK, None))
 
 
@@ -75,15 +77,15 @@ def clock() -> int | None:
     reading = _held.get()
     if reading is not None:
         return reading
-    reading = _seen(cache.get(CLOCK))
+    reading = _seen(store.get(CLOCK))
     if reading is None:
         # Unknown (a new or cleared cache): start past every version a change could have
         # given before, whichever server gave it.
         started = time.time_ns()
-        if cache.add(CLOCK, started, timeout=None):
+        if store.add(CLOCK, started, timeout=None):
             # A clock this process started has counted no change yet.
             _first_seen[started] = 0
-        reading = _seen(cache.get(CLOCK))
+        reading = _seen(store.get(CLOCK))
     return reading
 
 
@@ -136,7 +138,7 @@ def still_fresh(keys: Iterable[str], built_at: int) -> tuple[bool, float]:
     not moved, nothing has changed, and every change it counts happened before this process
     first saw it (for Last-Modified).
     """
-    reading = _seen(cache.get(CLOCK))
+    reading = _seen(store.get(CLOCK))
     if reading is not None and reading == built_at:
         return True, _first_seen.get(reading, time.time())
     return fresh(keys, built_at, reading)
@@ -163,17 +165,17 @@ def fresh(keys: Iterable[str], built_at: int, reading: int | None = None) -> tup
     versions = {name: remembered[name] for name in names if name in remembered}
     if len(versions) < len(names):
         wanted = [name for name in names if name not in versions]
-        versions.update(cache.get_many(wanted))
+        versions.update(store.get_many(wanted))
         missing = [name for name in wanted if name not in versions]
         if missing:
             # The clock as it is now, not as a page being built read it: a key evicted since
             # may have changed in between.
-            now = cache.get(CLOCK) or reading
+            now = store.get(CLOCK) or reading
         for name in missing:
             # No change to it is known: none for Last-Modified either.
-            cache.add(name, (now, 0), timeout=None)
+            store.add(name, (now, 0), timeout=None)
         if missing:
-            versions.update(cache.get_many(missing))
+            versions.update(store.get_many(missing))
         if len(versions) < len(names):
             return False, 0
         remembered.update((name, versions[name]) for name in wanted)
