@@ -209,18 +209,24 @@ def test_a_scheduled_story_appears_when_its_time_has_come(client, settings, monk
     # Half a minute on: the cached home page has expired and the story is published.
     later = now + timedelta(seconds=31)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    monkeypatch.setattr(cache, "get", _expire_pages(cache.get))
+    _expire_pages(monkeypatch)
 
     assert "Scheduled" in client.get("/").content.decode()
 
 
-def _expire_pages(get):
+def _expire_pages(monkeypatch):
     """The cache as it is once the page entries' timeouts have run out."""
+    get, get_many = cache.get, cache.get_many
 
     def expired_get(key, *args, **kwargs):
         return None if key.startswith("newsroom:page:") else get(key, *args, **kwargs)
 
-    return expired_get
+    def expired_get_many(keys, *args, **kwargs):
+        found = get_many(keys, *args, **kwargs)
+        return {key: value for key, value in found.items() if not key.startswith("newsroom:page:")}
+
+    monkeypatch.setattr(cache, "get", expired_get)
+    monkeypatch.setattr(cache, "get_many", expired_get_many)
 
 
 def test_cache_can_be_turned_off(client, article, settings, django_assert_max_num_queries):
@@ -257,7 +263,7 @@ def test_last_modified_moves_when_a_scheduled_story_goes_live(client, monkeypatc
     # A minute on, the page (its cache entry expired at the publication) is built anew.
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=1))
     monkeypatch.setattr(middleware.time, "time", lambda: time.time_ns() / 1e9 + 60)
-    monkeypatch.setattr(cache, "get", _expire_pages(cache.get))
+    _expire_pages(monkeypatch)
     after = client.get("/", HTTP_IF_MODIFIED_SINCE=before)
 
     assert after.status_code == 200

@@ -5,6 +5,8 @@ import sys
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from articles import services
@@ -22,7 +24,14 @@ class Django:
 
     def __call__(self, environ, start_response):
         self.calls += 1
-        return self.handler(environ, start_response)
+        # As Django's test client does: the test's open transaction is no old connection.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            return self.handler(environ, start_response)
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 def call(application, path, method="GET", **headers):
