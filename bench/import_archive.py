@@ -312,26 +312,38 @@ def postgres_database(url):
     return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-def benchmark(fixture, *, articles, work, database_url):
-    """Migrate, then import an empty file, the archive, and the archive again; return results."""
-    env = {
+def bench_env(work, database_url, cache_url=None):
+    """
+    The environment of every manage.py command (and server) of a bench: production mode,
+    everything in the throwaway folder `work`.
+    """
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         # Production mode, as a site runs: DEBUG would keep every query's SQL in memory.
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-not-a-secret",
-        "ALLOWED_HOSTS": "localhost",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(work / "media"),
         "STATIC_ROOT": str(work / "static"),
         # Not the project's .env (it may name a database or a cache), nor its cache, nor a
         # shared task queue: queued tasks stay in the throwaway database, and no worker runs.
         # The cache is of the embedded default's kind (files, which the import tells of what
-        # it changed), in the throwaway folder.
+        # it changed), in the throwaway folder, unless another is named.
         "ENV_FILE": str(work / "no.env"),
-        "CACHE_URL": f"filecache://{work / 'cache'}",
+        "CACHE_URL": cache_url or f"filecache://{work / 'cache'}",
         "TASKS_BACKEND": "database",
+        # Served over plain HTTP on 127.0.0.1.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "LOG_LEVEL": "WARNING",
     }
+
+
+def benchmark(fixture, *, articles, work, database_url):
+    """Migrate, then import an empty file, the archive, and the archive again; return results."""
+    env = bench_env(work, database_url)
     manage(["migrate", "--no-input", "-v", "0"], env=env, work=work, name="migrate")
     empty = work / "empty.json"
     empty.write_text("{}\n")
