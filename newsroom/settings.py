@@ -143,6 +143,22 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", max(1, round(DATABASE_WAIT_SECONDS))
     )
+# Read replicas of a PostgreSQL primary (comma-separated URLs): anonymous readers' pages read
+# from them, everything else from the primary (newsroom.db_router). For REPLICA_LAG_SECONDS
+# after a change, readers read the primary too: a replica may not have the change yet.
+NEWSROOM_DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = env.db_url_config(_url)
+    DATABASES[_alias].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        # The test suite's replica is the primary's test database itself.
+        TEST={"MIRROR": "default"},
+    )
+    NEWSROOM_DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"] if NEWSROOM_DATABASE_REPLICAS else []
+NEWSROOM_REPLICA_LAG_SECONDS = env.float("REPLICA_LAG_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The embedded default is a file cache beside the code: every process of the site (the server,
@@ -246,8 +262,32 @@ MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 # normally lets its web server or a CDN serve MEDIA_ROOT.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
+# Uploaded photos and their renditions: in MEDIA_ROOT ("files"), or in S3-compatible object
+# storage ("s3": AWS, MinIO, Ceph, R2 ...; pip install -e ".[s3]"), named by the AWS_* variables
+# below, with credentials the AWS way (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a role).
+# Readers get the files from MEDIA_URL, or from AWS_S3_CUSTOM_DOMAIN when set (a CDN).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="files")
+if MEDIA_STORAGE == "files":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None),
+            # Public addresses, the same for every reader: pages that show them are cached.
+            "querystring_auth": False,
+            # A new photo never replaces another's file of the same name.
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be files or s3, not {MEDIA_STORAGE!r}.")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

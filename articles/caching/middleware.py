@@ -12,6 +12,7 @@ scheduled publication. Each response says whether it came from this cache: X-Cac
 import hashlib
 import re
 import time
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -27,6 +28,7 @@ from articles.caching import keys as page_keys
 from articles.caching import store, versions
 from articles.caching.publication import seconds_until_next_publication
 from articles.models.loading import loads_recorded
+from newsroom import db_router
 
 # Query strings that only pick a page of a list (or of a sitemap). A page is cached only when
 # its view really served that page, so made-up addresses (search queries, ?page=junk, a page
@@ -98,6 +100,16 @@ def _fresh_page(entry, reading):
     return (status, headers, content) if versions.is_fresh(keys, built_at, reading) else None
 
 
+def _readers_database(reading):
+    """
+    A reader's page may read from a replica, unless the site changed too recently for every
+    replica to have the change (REPLICA_LAG_SECONDS): it would be kept as fresh.
+    """
+    if versions.unchanged_for(reading) >= settings.NEWSROOM_REPLICA_LAG_SECONDS:
+        return db_router.replica_reads()
+    return nullcontext()
+
+
 def _files_prefixes():
     return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
 
@@ -138,7 +150,7 @@ class PageCacheMiddleware:
 
         # Read before the database is: whatever commits after this makes the page stale.
         built_at = reading if reading is not None else versions.clock()
-        with versions.reading_held(built_at):
+        with versions.reading_held(built_at), _readers_database(built_at):
             response = self.built(request, name, built_at, keeping)
         response.setdefault("X-Cache", "MISS")
         return response

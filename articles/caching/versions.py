@@ -53,12 +53,28 @@ def reading_held(reading: int | None) -> Iterator[None]:
 _first_seen: dict[int, float] = {}
 
 
+# When this process first saw each recent reading, by its own watch (for replica lag).
+_seen_at: dict[int, float] = {}
+
+
 def _seen(reading):
-    if reading is not None and reading not in _first_seen:
-        if len(_first_seen) > 64:
+    if reading is not None and reading not in _seen_at:
+        if len(_seen_at) > 64:
             _first_seen.clear()
-        _first_seen[reading] = time.time()
+            _seen_at.clear()
+        now = time.time()
+        _seen_at[reading] = now
+        _first_seen.setdefault(reading, now)
     return reading
+
+
+def unchanged_for(reading: int | None) -> float:
+    """
+    Seconds that nothing has changed for at least, the clock reading `reading`: since this
+    process first saw it (0 for none, or one it has not seen before).
+    """
+    seen = _seen_at.get(reading) if reading is not None else None
+    return 0.0 if seen is None else max(time.time() - seen, 0.0)
 
 
 def read_with(names: list[str]) -> tuple[dict, int | None]:

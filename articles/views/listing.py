@@ -6,9 +6,11 @@ reader counts the list and reads no article row.
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
 
 from articles import caching
 from articles.models import Article
+from articles.models.loading import loads_recorded
 
 
 class ListingPaginator(Paginator):
@@ -95,3 +97,18 @@ class PublishedArticlesMixin:
             kept_as=self.kept_as,
             **kwargs,
         )
+
+
+def kept_by_slug(queryset, slug):
+    """
+    The object of `queryset` with this slug, kept as a fragment until it changes (the list
+    page of a section, say, reads it on every request); Http404 when there is none.
+    """
+    name = caching.fragment_name("object", queryset.model._meta.label_lower, slug)
+
+    def build(stale):
+        with loads_recorded() as loaded:
+            found = get_object_or_404(queryset, slug=slug)
+        return {name: (found, loaded)}
+
+    return caching.fragments([name], build)[name]

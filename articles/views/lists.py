@@ -7,7 +7,7 @@ from django.views.generic import ListView, TemplateView
 from articles import caching
 from articles.models import Agency, Article, Author, Section, public_tags
 from articles.models.loading import loads_recorded
-from articles.views.listing import PublishedArticlesMixin
+from articles.views.listing import PublishedArticlesMixin, kept_by_slug
 
 HOME_ARTICLE_COUNT = 40
 HOME_ARTICLES_PER_SECTION = 4
@@ -57,7 +57,7 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/section_detail.html"
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = kept_by_slug(Section.objects.all(), self.kwargs["slug"])
         key = caching.list_key_of(self.section)
         self.shows_lists(key, name=(key,))
         return self.get_articles().in_section(self.section)
