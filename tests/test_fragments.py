@@ -166,3 +166,26 @@ def test_a_failing_cache_leaves_pages_built_for_each_reader(site, monkeypatch, c
     assert "Talks resume" in page(site["story"].get_absolute_url())
     assert "Talks resume" in page("/")
     assert "The cache failed" in caplog.text
+
+
+def test_a_fragment_another_process_built_anew_is_taken_not_built_again(monkeypatch):
+    from collections import OrderedDict
+
+    from articles.caching import fragment_store
+
+    def built(text):
+        return lambda stale: {name: (text, {("articles.article", 1)}) for name in stale}
+
+    name = fragment_store.fragment_name("test", 1)
+    assert fragment_store.fragments([name], built("first"))[name] == "first"
+    versions.keys_stale(["a1"])
+    # Another process, whose memory does not hold it, builds it anew.
+    ours = fragment_store._memory
+    monkeypatch.setattr(fragment_store, "_memory", OrderedDict())
+    assert fragment_store.fragments([name], built("second"))[name] == "second"
+    monkeypatch.setattr(fragment_store, "_memory", ours)
+
+    def not_again(stale):
+        raise AssertionError(f"built again: {stale}")
+
+    assert fragment_store.fragments([name], not_again)[name] == "second"

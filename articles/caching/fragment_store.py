@@ -56,23 +56,30 @@ def fragments(names: list[str], build: Callable[[list[str]], Built]) -> dict:
     # The site's clock, by which publication times come.
     now = timezone.now().timestamp()
     content, stale = {}, []
-    remembered = [_memory.get(name) for name in names] if seconds else [None] * len(names)
-    unknown = [name for name, entry in zip(names, remembered, strict=True) if entry is None]
     if reading is None:
-        found, reading = versions.read_with([_FRAGMENT + name for name in unknown])
+        # One read of the cache for the clock and what this process's memory lacks.
+        lacking = [name for name in names if name not in _memory] if seconds else []
+        found, reading = versions.read_with([_FRAGMENT + name for name in lacking])
     else:
-        found = store.get_many([_FRAGMENT + name for name in unknown]) if unknown else {}
-    for name, entry in zip(names, remembered, strict=True):
-        kept = entry or found.get(_FRAGMENT + name)
-        if kept is not None:
+        found = {}
+    # This process's memory first; what it lacks, or holds stale, from the shared cache
+    # (another process may have built it anew since).
+    for source in ("memory", "shared"):
+        wanted = [name for name in names if name not in content] if seconds else []
+        if source == "shared":
+            unread = [_FRAGMENT + name for name in wanted if _FRAGMENT + name not in found]
+            found.update(store.get_many(unread) if unread else {})
+        for name in wanted:
+            kept = _memory.get(name) if source == "memory" else found.get(_FRAGMENT + name)
+            if kept is None:
+                continue
             value, loaded, lists, keys, built_at, until = kept
             if now < until and versions.is_fresh(keys, built_at, reading):
                 record(loaded, lists)
                 content[name] = value
-                if entry is None:
+                if source == "shared":
                     _remember(name, kept)
-                continue
-        stale.append(name)
+    stale = [name for name in names if name not in content]
     if not stale:
         return content
 
