@@ -7,11 +7,17 @@ the request, since crawlers and social networks read them out of context.
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language, to_locale
 
 from articles import renditions
 from newsroom.site import absolute_url
 
 SCHEMA_ORG = "https://schema.org"
+
+
+def og_locale():
+    """The site's language as Open Graph spells locales, the POSIX way: en_GB."""
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
 def absolute(request, url):

@@ -110,6 +110,15 @@ def _readers_database(reading):
     return nullcontext()
 
 
+def _never_cached_for_users(request, response):
+    """A signed-in user's page is kept by no cache, the browser's included: True for one."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        add_never_cache_headers(response)
+        return True
+    return False
+
+
 def _files_prefixes():
     return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
 
@@ -133,9 +142,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not cacheable_request(request):
             response = self.get_response(request)
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                add_never_cache_headers(response)
+            _never_cached_for_users(request, response)
             response.setdefault("X-Cache", "MISS")
             return response
 
@@ -159,11 +166,9 @@ class PageCacheMiddleware:
         """The page built for this request, kept when it may be and told what it shows."""
         with loads_recorded() as loaded:
             response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
-            return response
-        if not self.cacheable_response(request, response):
+        if _never_cached_for_users(request, response) or not self.cacheable_response(
+            request, response
+        ):
             return response
         keys = tuple(sorted(self.page_keys(request, loaded)))
         fresh, changed_at = versions.still_fresh(keys, built_at) if built_at else (False, 0)

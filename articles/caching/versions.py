@@ -48,23 +48,19 @@ def reading_held(reading: int | None) -> Iterator[None]:
         _held.reset(token)
 
 
-# When this process first saw each recent reading: every change the reading counts happened
-# before then (a change moves the clock only once its versions are written).
-_first_seen: dict[int, float] = {}
-
-
-# When this process first saw each recent reading, by its own watch (for replica lag).
+# When this process first saw each recent reading, by its own watch: every change the reading
+# counts happened before then (a change moves the clock only once its versions are written).
 _seen_at: dict[int, float] = {}
+# Readings of clocks this process started: they count no change at all.
+_started_here: set[int] = set()
 
 
 def _seen(reading):
     if reading is not None and reading not in _seen_at:
         if len(_seen_at) > 64:
-            _first_seen.clear()
             _seen_at.clear()
-        now = time.time()
-        _seen_at[reading] = now
-        _first_seen.setdefault(reading, now)
+            _started_here.clear()
+        _seen_at[reading] = time.time()
     return reading
 
 
@@ -99,8 +95,7 @@ def clock() -> int | None:
         # given before, whichever server gave it.
         started = time.time_ns()
         if store.add(CLOCK, started, timeout=None):
-            # A clock this process started has counted no change yet.
-            _first_seen[started] = 0
+            _started_here.add(started)
         reading = _seen(store.get(CLOCK))
     return reading
 
@@ -156,7 +151,8 @@ def still_fresh(keys: Iterable[str], built_at: int) -> tuple[bool, float]:
     """
     reading = _seen(store.get(CLOCK))
     if reading is not None and reading == built_at:
-        return True, _first_seen.get(reading, time.time())
+        # The latest change it counts: none, or at the latest when this process first saw it.
+        return True, 0 if reading in _started_here else _seen_at.get(reading, time.time())
     return fresh(keys, built_at, reading)
 
 

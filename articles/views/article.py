@@ -5,7 +5,6 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language, to_locale
 from django.views.generic import DetailView
 
 from articles import caching, metadata
@@ -95,7 +94,7 @@ class ArticleDetailView(DetailView):
             "is_preview": not article.is_published,
             "request": request,
             "site_name": settings.NEWSROOM_SITE_NAME,
-            "og_locale": to_locale(get_language() or settings.LANGUAGE_CODE),
+            "og_locale": metadata.og_locale(),
             "open_graph": metadata.article_open_graph(request, article),
             "json_ld": [
                 metadata.article_json_ld(request, article),
