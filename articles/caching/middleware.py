@@ -9,8 +9,6 @@ Scheduled articles need no job: no page is kept, here or in a front cache, past 
 scheduled publication. Each response says whether it came from this cache: X-Cache.
 """
 
-import hashlib
-import re
 import time
 from contextlib import nullcontext
 
@@ -24,17 +22,12 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+from articles.caching import address, store, versions
 from articles.caching import keys as page_keys
-from articles.caching import store, versions
 from articles.caching.publication import seconds_until_next_publication
 from articles.models.loading import loads_recorded
 from newsroom import db_router
 
-# Query strings that only pick a page of a list (or of a sitemap). A page is cached only when
-# its view really served that page, so made-up addresses (search queries, ?page=junk, a page
-# number on an article) cannot fill the cache.
-CACHEABLE_PARAMETERS = {"page", "p"}
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 CACHEABLE_CONTENT_TYPES = (
     "text/html",
     "text/plain",
@@ -42,7 +35,6 @@ CACHEABLE_CONTENT_TYPES = (
     "application/rss+xml",
     "application/atom+xml",
 )
-_PAGE = "newsroom:page:"
 
 
 def page_shows_lists(request, *keys: str) -> None:
@@ -57,38 +49,15 @@ def page_shows_lists(request, *keys: str) -> None:
     lists.update(keys)
 
 
-def cacheable_request(request) -> bool:
+def kept_page(meta) -> tuple[int, tuple, bytes] | None:
     """
-    Whether the page cache may answer `request`: an anonymous reader's GET or HEAD of a page
-    (not a static or uploaded file), whose query string at most picks a page of a list.
-    Readers are told from staff by their session cookie, which only signing in gives.
+    The page kept for the request of this environ (request.META) and still fresh, as
+    (status, headers, content); None when there is none, or the request may not be answered
+    from the cache.
     """
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(_files_prefixes())
-        and set(request.GET) <= CACHEABLE_PARAMETERS
-        and all(
-            len(values) == 1 and PAGE_NUMBER.fullmatch(values[0])
-            for _, values in request.GET.lists()
-        )
-    )
-
-
-def page_name(request) -> str:
-    """The cache's name for the page at this request's address (scheme and host included)."""
-    # Hashed: any cache backend takes the key, however long the address (memcached: 250).
-    return _PAGE + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-
-
-def kept_page(request) -> tuple[int, tuple, bytes] | None:
-    """
-    The page kept for `request` and still fresh, as (status, headers, content); None when
-    there is none, or the request may not be answered from the cache.
-    """
-    if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0 or not cacheable_request(request):
+    name = address.kept_name(meta)
+    if name is None:
         return None
-    name = page_name(request)
     found, reading = versions.read_with([name])
     return _fresh_page(found.get(name), reading)
 
@@ -119,10 +88,6 @@ def _never_cached_for_users(request, response):
     return False
 
 
-def _files_prefixes():
-    return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
-
-
 class PageCacheMiddleware:
     """
     Serve anonymous GET and HEAD requests from the page cache, and store what they were sent,
@@ -140,13 +105,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not cacheable_request(request):
+        if not address.cacheable(request.META):
             response = self.get_response(request)
             _never_cached_for_users(request, response)
             response.setdefault("X-Cache", "MISS")
             return response
 
-        name = page_name(request)
+        name = address.page_name(request.META)
         keeping = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
         found, reading = versions.read_with([name] if keeping else [])
         kept = _fresh_page(found.get(name), reading)

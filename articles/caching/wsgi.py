@@ -1,13 +1,12 @@
 """
 Kept pages served straight from the WSGI application, before Django handles the request: a
 page the page cache holds, fresh, needs none of the middleware (it is the response they made),
-no view and no database. Everything else, conditional requests included, goes through Django
-as usual, whose PageCacheMiddleware keeps the pages and answers the rest.
+no view, no database, not even a request object (articles.caching.address reads the
+environ). Everything else, conditional requests included, goes through Django as usual, whose
+PageCacheMiddleware keeps the pages and answers the rest.
 """
 
 from http import HTTPStatus
-
-from django.core.handlers.wsgi import WSGIRequest
 
 from articles.caching.middleware import kept_page
 
@@ -22,9 +21,9 @@ def serve_kept(application):
         method = environ.get("REQUEST_METHOD")
         if method in ("GET", "HEAD") and not any(name in environ for name in _CONDITIONAL):
             try:
-                kept = kept_page(WSGIRequest(environ))
+                kept = kept_page(environ)
             except Exception:
-                # A bad Host header, an address that cannot be read, the cache failing:
+                # An address that cannot be read, the cache failing:
                 # Django answers, and reports what went wrong.
                 kept = None
             if kept is not None:
