@@ -20,6 +20,11 @@ def og_locale():
     return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
+def site_context():
+    """What every page says of the site: its name and locale (the context processor's)."""
+    return {"site_name": settings.NEWSROOM_SITE_NAME, "og_locale": og_locale()}
+
+
 def absolute(request, url):
     return absolute_url(url, request)
 

@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # LANGUAGE_CODE, for each page's lang attribute.
+                "django.template.context_processors.i18n",
                 "articles.context_processors.site",
             ],
         },

@@ -10,6 +10,7 @@ from django.views.generic import DetailView
 from articles import caching, metadata
 from articles.models import Article
 from articles.models.loading import loads_recorded
+from articles.views.frame import framed_page
 from newsroom.site import absolute_url
 
 
@@ -35,13 +36,10 @@ class ArticleDetailView(DetailView):
         title, head, main = caching.fragments([name], lambda stale: self.reader_parts(name, slug))[
             name
         ]
-        return self.render_to_response(
-            {
-                "article_title": title,
-                "article_head": head,
-                "article_main": main,
-                "is_preview": False,
-            }
+        return framed_page(
+            self.template_name,
+            {"article_title": title, "article_head": head, "article_main": main},
+            {},
         )
 
     def reader_parts(self, name, slug):
