@@ -9,6 +9,7 @@ ArticleQuerySet.search().
 """
 
 import re
+from bisect import bisect_right
 from functools import cache, lru_cache
 from html import unescape
 
@@ -22,6 +23,8 @@ SNIPPET_WORDS = 30
 # Letters and digits, with the apostrophes and hyphens inside a word.
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _TAG = re.compile(r"<[^>]*>")
+# What a snippet counts and shows: the text's runs of non-space.
+_TOKEN = re.compile(r"\S+")
 # Tags between which words end: blocks and line breaks (inline ones may fall inside a word).
 _BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|blockquote|ul|ol|li|br)\b[^>]*>")
 
@@ -70,10 +73,14 @@ def snippet(text: str, query: str, *, language: str, words: int = SNIPPET_WORDS)
     matching word in <mark>; the start of the text when none matches.
     """
     wanted = {stem(word, language) for word in query_words(query)}
-    # A stem begins as its word does: only words beginning like one are stemmed.
-    starts = {found[:2] for found in wanted}
-    tokens = text.split()
-    hits = [_matches(token, wanted, starts, language) for token in tokens]
+    spans = [match.span() for match in _TOKEN.finditer(text)]
+    tokens = [text[begin:end] for begin, end in spans]
+    hits = [0] * len(tokens)
+    if wanted:
+        token_starts = [begin for begin, _ in spans]
+        for found in _candidates(frozenset(found_stem[:2] for found_stem in wanted)).finditer(text):
+            if stem(found.group().lower(), language) in wanted:
+                hits[bisect_right(token_starts, found.start()) - 1] = 1
     count = best = sum(hits[:words])
     start = 0
     for first in range(1, len(tokens) - words + 1):
@@ -91,8 +98,12 @@ def snippet(text: str, query: str, *, language: str, words: int = SNIPPET_WORDS)
     return mark_safe(before + " ".join(shown) + after)
 
 
-def _matches(token, wanted, starts, language):
-    for word in _WORD.findall(token.lower()):
-        if word[:2] in starts and stem(word, language) in wanted:
-            return True
-    return False
+@lru_cache(maxsize=256)
+def _candidates(starts):
+    """
+    The words of a text that begin like one of `starts` (a stem begins as its word does):
+    the only ones worth stemming. A word is as query_words() reads it (within "well-known",
+    "known" is no word of its own).
+    """
+    beginnings = "|".join(re.escape(start) for start in sorted(starts))
+    return re.compile(rf"(?<![\w'’-])(?:{beginnings})\w*(?:['’-]\w+)*", re.IGNORECASE)
