@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from articles.caching import keys as page_keys
 from articles.caching import store, versions
 from articles.caching.publication import seconds_until_next_publication
+from articles.models.loading import loads_recorded
 from articles.models.loading import record as record_loaded
 
 _FRAGMENT = "newsroom:fragment:"
@@ -45,12 +46,19 @@ def fragment_name(kind: str, *parts) -> str:
     return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-def fragments(names: list[str], build: Callable[[list[str]], Built]) -> dict:
+def fragments(
+    names: list[str], build: Callable[[list[str]], Built], *, recorded: bool = True
+) -> dict:
     """
     The content of each named fragment: those kept and fresh as they are, the others built by
     `build(stale names)`, which gives each its content and what it shows, and kept. Every
-    fragment's rows are recorded as loaded by the page being built, and its lists as shown.
+    fragment's rows are recorded as loaded by the page being built, and its lists as shown;
+    not with `recorded=False`, for a fragment kept by keys broader than what the page says it
+    shows (a list's count, kept until any article changes).
     """
+    if not recorded:
+        with loads_recorded(passed_on=False):
+            return fragments(names, build)
     seconds = settings.NEWSROOM_FRAGMENT_CACHE_SECONDS
     reading = versions.held_reading()
     # The site's clock, by which publication times come.

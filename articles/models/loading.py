@@ -16,10 +16,11 @@ _loaded: ContextVar[set[tuple[str, object]] | None] = ContextVar("newsroom_loade
 
 
 @contextmanager
-def loads_recorded() -> Iterator[set[tuple[str, object]]]:
+def loads_recorded(*, passed_on: bool = True) -> Iterator[set[tuple[str, object]]]:
     """
     Record (model label, pk) of every content row loaded inside, into the set yielded; and,
-    inside another recording (a fragment built for a page), into that one's too.
+    inside another recording (a fragment built for a page), into that one's too, unless not
+    `passed_on`.
     """
     loaded: set[tuple[str, object]] = set()
     outer = _loaded.get()
@@ -28,7 +29,7 @@ def loads_recorded() -> Iterator[set[tuple[str, object]]]:
         yield loaded
     finally:
         _loaded.reset(token)
-        if outer is not None:
+        if outer is not None and passed_on:
             outer |= loaded
 
 

@@ -21,13 +21,22 @@ _MARK = "\x00part:{}\x00"
 _MARKED = re.compile("\x00part:([a-z_]+)\x00")
 
 
-def framed_page(template_name: str, parts: dict[str, str], options: dict) -> HttpResponse:
+def framed_page(
+    template_name: str,
+    parts: dict[str, str],
+    options: dict,
+    *,
+    context: dict | None = None,
+    shows: frozenset = frozenset(),
+) -> HttpResponse:
     """
     The page `template_name` renders with `parts` (names to HTML, safe as they are) and
     `options` (names to plain values that pick a frame: the section marked in the
     navigation, say). Parts are escaped as the template would escape them: text is text,
     and only what is marked safe (rendered markup) goes in as it is. The template is
-    rendered as it would be for any reader: no request.
+    rendered as it would be for any reader: no request. `context` gives the frame objects
+    (the section a list is of), told apart by `options` and shown by the rows `shows`
+    ((model label, pk) pairs: the frame is made stale by a change to any of them).
     """
     name = caching.fragment_name("frame", template_name, *sorted(options.items()))
 
@@ -35,14 +44,20 @@ def framed_page(template_name: str, parts: dict[str, str], options: dict) -> Htt
         # Marked safe, so that the template leaves them as they are (the parts are escaped
         # when they take their places).
         markers = {part: mark_safe(_MARK.format(part)) for part in parts}
-        context = {"LANGUAGE_CODE": get_language(), **metadata.site_context(), **options, **markers}
+        values = {
+            "LANGUAGE_CODE": get_language(),
+            **metadata.site_context(),
+            **options,
+            **(context or {}),
+            **markers,
+        }
         with loads_recorded() as loaded:
-            markup = render_to_string(template_name, context)
+            markup = render_to_string(template_name, values)
         # Text, part name, text, part name … text.
         pieces = tuple(_MARKED.split(markup))
         if set(pieces[1::2]) != set(parts):
             raise ValueError(f"{template_name} does not show each of {sorted(parts)}")
-        return {name: (pieces, loaded)}
+        return {name: (pieces, loaded | shows)}
 
     pieces = caching.fragments([name], build)[name]
     return HttpResponse(

@@ -1,16 +1,19 @@
 """
-Lists of articles, paginated: which articles each page of a list holds is kept until the
-list changes, and each card is kept built (templatetags.cards). A list page built for a
-reader counts the list and reads no article row.
+Lists of articles, paginated: which articles each page of a list holds, and how many the
+list has, are kept until the list changes, and each card is kept built (templatetags.cards).
+A list page built for a reader from what is kept reads nothing from the database.
 """
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 
 from articles import caching
 from articles.models import Article
-from articles.models.loading import loads_recorded
+from articles.models.loading import loaded_with, loads_recorded
+from articles.views.frame import framed_page
 
 
 class ListingPaginator(Paginator):
@@ -19,12 +22,28 @@ class ListingPaginator(Paginator):
     sort), so deep pages stay nearly as fast as the first. A page's items are the ids of its
     articles, in order: their cards are kept built. With `kept_as` (a name, and the keys of
     the lists it is) each page's ids are kept too, until an article enters the list, leaves
-    it from this page or one before, or a story goes live.
+    it from this page or one before, or a story goes live; and the list's count, until any
+    article changes (one leaving the list from any page changes it).
     """
 
     def __init__(self, *args, kept_as=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kept_as = kept_as
+
+    @cached_property
+    def count(self):
+        if self.kept_as is None:
+            return Paginator.count.func(self)
+        list_name, keys = self.kept_as
+        name = caching.fragment_name("count", *list_name)
+        # Kept until any article changes, not only one of this list: one leaving the list from
+        # a later page changes the count. The page itself says it shows the list (its keys),
+        # not every article.
+        return caching.fragments(
+            [name],
+            lambda stale: {name: (Paginator.count.func(self), (), (*keys, caching.ANY_ARTICLE))},
+            recorded=False,
+        )[name]
 
     def page(self, number):
         number = self.validate_number(number)
@@ -68,12 +87,19 @@ class FullListingPaginator(ListingPaginator):
 
 
 class PublishedArticlesMixin:
-    """Lists start from published articles, newest first, paginated by id."""
+    """
+    Lists start from published articles, newest first, paginated by id. A list of something
+    (`list_of`: a section, an author …) has its page put together from a kept frame (the
+    template rendered once per version of what it says of that thing) around the cards.
+    """
 
     paginate_by = settings.NEWSROOM_ARTICLES_PER_PAGE
     paginator_class = ListingPaginator
     # (name, keys) of the list this page shows, when it is kept (see shows_lists()).
     kept_as = None
+    # The context name of what the list is of, for a framed page; and its cards' heading level.
+    list_of = None
+    list_heading_level = 2
 
     def get_articles(self):
         return Article.objects.published().latest_first()
@@ -97,6 +123,40 @@ class PublishedArticlesMixin:
             kept_as=self.kept_as,
             **kwargs,
         )
+
+    def list_address(self, subject):
+        """The address of the list's first page (its canonical address)."""
+        return subject.get_absolute_url()
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.list_of is None:
+            return super().render_to_response(context, **response_kwargs)
+        subject, page = context[self.list_of], context["page_obj"]
+        parts = {
+            "list_canonical": render_to_string(
+                "includes/canonical.html",
+                {"request": self.request, "path": self.list_address(subject), "page": page.number},
+            ),
+            "list_items": render_to_string(
+                "articles/includes/article_list.html",
+                {
+                    "articles": context["object_list"],
+                    "page_obj": page,
+                    "heading_level": self.list_heading_level,
+                },
+            ),
+        }
+        current = context.get("current_section")
+        response = framed_page(
+            self.template_name,
+            parts,
+            {"list_of": f"{subject._meta.label_lower}:{subject.pk}"},
+            context={self.list_of: subject, "current_section": current},
+            shows=frozenset(loaded_with(subject)),
+        )
+        # What the page cache checks an address's page number against.
+        response.context_data = {"page_obj": page}
+        return response
 
 
 def kept_by_slug(queryset, slug):

@@ -1,6 +1,7 @@
 """The home page and the lists of articles: by section, author, agency, tag and date."""
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views import generic
 from django.views.generic import ListView, TemplateView
 
@@ -55,6 +56,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
 
 class SectionDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/section_detail.html"
+    list_of = "section"
 
     def get_queryset(self):
         self.section = kept_by_slug(Section.objects.all(), self.kwargs["slug"])
@@ -70,6 +72,8 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
 
 class AuthorDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/author_detail.html"
+    list_of = "author"
+    list_heading_level = 3
 
     def get_queryset(self):
         self.author = get_object_or_404(
@@ -85,6 +89,8 @@ class AuthorDetailView(PublishedArticlesMixin, ListView):
 
 class AgencyDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/agency_detail.html"
+    list_of = "agency"
+    list_heading_level = 3
 
     def get_queryset(self):
         self.agency = get_object_or_404(Agency, slug=self.kwargs["slug"])
@@ -98,6 +104,10 @@ class AgencyDetailView(PublishedArticlesMixin, ListView):
 
 class TagDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/tag_detail.html"
+    list_of = "tag"
+
+    def list_address(self, subject):
+        return reverse("articles:tag-detail", kwargs={"slug": subject.slug})
 
     def get_queryset(self):
         self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
