@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles import caching, display, renditions, text
-from articles.models import Article, Author, Section, public_tags
+from articles.models import Agency, Article, Author, Section, public_tags
 from newsroom.site import absolute_url, site_host
 
 FEED_ITEM_COUNT = 30
@@ -243,6 +243,27 @@ class AuthorFeed(ArticleFeed):
 
     def description(self, author):
         return author.bio or _("The latest stories by %(author)s.") % {"author": author.name}
+
+
+class AgencyFeed(ArticleFeed):
+    """The latest published articles an agency has a byline on: its wire copy, followed."""
+
+    def get_object(self, request, slug):
+        agency = Agency.objects.get(slug=slug)
+        caching.page_shows_lists(request, caching.list_key_of(agency))
+        return agency
+
+    def articles(self, agency):
+        return super().articles(agency).filter(bylines__agency=agency)
+
+    def title(self, agency):
+        return f"{agency.name} – {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, agency):
+        return self.absolute(agency.get_absolute_url())
+
+    def description(self, agency):
+        return _("The latest stories with %(agency)s.") % {"agency": agency.name}
 
 
 class TagFeed(ArticleFeed):

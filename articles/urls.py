@@ -35,6 +35,12 @@ urlpatterns = [
         feeds.AuthorFeed(feeds.MediaAtomFeed),
         name="author-feed-atom",
     ),
+    path("agencies/<slug:slug>/feed/", feeds.AgencyFeed(), name="agency-feed-rss"),
+    path(
+        "agencies/<slug:slug>/feed/atom/",
+        feeds.AgencyFeed(feeds.MediaAtomFeed),
+        name="agency-feed-atom",
+    ),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed-rss"),
     path("tags/<str:slug>/feed/atom/", feeds.TagFeed(feeds.MediaAtomFeed), name="tag-feed-atom"),
 ]

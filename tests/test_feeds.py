@@ -18,7 +18,7 @@ from tests.test_views import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 
-KINDS = ["site", "section", "author", "tag"]
+KINDS = ["site", "section", "author", "agency", "tag"]
 FORMATS = ["rss", "atom"]
 MEDIA_NS = {"media": "http://search.yahoo.com/mrss/"}
 CONTENT_TYPES = {
@@ -34,7 +34,13 @@ def feed_url(kind, fmt, slug=None):
 
 
 def story_feed_url(kind, fmt):
-    slug = {"site": None, "section": "world", "author": "angela-skujins", "tag": "ukraine"}[kind]
+    slug = {
+        "site": None,
+        "section": "world",
+        "author": "angela-skujins",
+        "agency": "ap",
+        "tag": "ukraine",
+    }[kind]
     return feed_url(kind, fmt, slug)
 
 
@@ -61,7 +67,7 @@ def story():
         publish_at=timezone.now() - timedelta(hours=2),
     )
     author = factories.AuthorFactory(name="Angela Skujins", slug="angela-skujins")
-    agency = factories.AgencyFactory(name="The Associated Press", short_name="AP")
+    agency = factories.AgencyFactory(name="The Associated Press", short_name="AP", slug="ap")
     Byline.objects.create(article=article, author=author, position=0)
     Byline.objects.create(article=article, agency=agency, position=1, role=Byline.Role.CONTRIBUTOR)
     return article
@@ -122,6 +128,12 @@ def test_feed_entry_carries_the_lead_photo_as_media_rss(client, story, kind, fmt
             "Angela Skujins – Newsroom",
             "/authors/angela-skujins/",
             "The latest stories by Angela Skujins.",
+        ),
+        (
+            "agency",
+            "The Associated Press – Newsroom",
+            "/agencies/ap/",
+            "The latest stories with The Associated Press.",
         ),
         (
             "tag",
@@ -233,6 +245,7 @@ def test_feed_leaves_out_stories_readers_cannot_see(client, story, kind, fmt, st
         headline="Secret story", section=story.section, tags=["Ukraine"], **HIDDEN_STATES[state]
     )
     Byline.objects.create(article=hidden, author=story.bylines.first().author, position=0)
+    Byline.objects.create(article=hidden, agency=story.bylines.last().agency, position=1)
     # The data that could leak is there: the same feed lists the published story.
     entries = parse(client.get(story_feed_url(kind, fmt))).entries
 
@@ -240,7 +253,7 @@ def test_feed_leaves_out_stories_readers_cannot_see(client, story, kind, fmt, st
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("kind", ["section", "author", "tag"])
+@pytest.mark.parametrize("kind", ["section", "author", "agency", "tag"])
 def test_feed_of_unknown_subject_is_not_found(client, story, kind, fmt):
     assert client.get(feed_url(kind, fmt, "no-such-thing")).status_code == 404
 
@@ -269,19 +282,20 @@ def test_feed_queries_do_not_grow_with_stories(
 ):
     section = factories.SectionFactory(slug="world", name="World")
     author = factories.AuthorFactory(slug="angela-skujins")
+    agency = factories.AgencyFactory(slug="ap")
     for _ in range(count):
         article = factories.ArticleFactory(
             section=section, tags=["Ukraine", "NATO"], lead_photo=factories.PhotoFactory()
         )
         factories.BylineFactory(article=article, author=author)
-        factories.BylineFactory(article=article, author=None, agency=factories.AgencyFactory())
+        factories.BylineFactory(article=article, author=None, agency=agency)
     url = story_feed_url(kind, fmt)
     # Count the view's own queries: the first request fills the per-process caches (the site
     # row, taggit's content type), and no page cache answers the second.
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     client.get(url)
-    # articles (with section and photo), bylines, tags; a section, author or tag feed first
-    # looks up its subject.
+    # articles (with section and photo), bylines, tags; a section, author, agency or tag feed
+    # first looks up its subject.
     with django_assert_num_queries(3 if kind == "site" else 4):
         response = client.get(url)
     assert len(parse(response).entries) == count
