@@ -55,6 +55,8 @@ def image_objects(request, photo, caption):
         "creditText": photo.credit,
         "copyrightNotice": photo.copyright_notice,
         "creator": {"@type": "Person", "name": photo.creator} if photo.creator else None,
+        "license": photo.license_url,
+        "acquireLicensePage": photo.acquire_license_url,
     }
     return [
         {

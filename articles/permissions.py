@@ -79,7 +79,7 @@ def can_edit_photo(user, photo: Photo) -> bool:
     return not others.exists() and not Author.objects.filter(portrait=photo).exists()
 
 
-PUBLICATION_TIMES = ("publish_at", "first_published_at", "last_updated_at")
+PUBLICATION_TIMES = ("publish_at", "embargoed_until", "first_published_at", "last_updated_at")
 
 
 def article_save_refusal(user, article: Article, stored: Article | None) -> str | None:

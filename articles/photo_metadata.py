@@ -23,6 +23,8 @@ _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _PHOTOSHOP = "{http://ns.adobe.com/photoshop/1.0/}"
 _IPTC_CORE = "{http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/}"
+_XMP_RIGHTS = "{http://ns.adobe.com/xap/1.0/rights/}"
+_PLUS = "{http://ns.useplus.org/ldf/xmp/1.0/}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # Each field's XMP property, the IPTC standard's mapping: (namespace, name).
@@ -32,7 +34,13 @@ _XMP = {
     "credit_line": (_PHOTOSHOP, "Credit"),
     "copyright_notice": (_DC, "rights"),
     "alt_text": (_IPTC_CORE, "AltTextAccessibility"),
+    # The IPTC standard's "Web Statement of Rights": schema.org's license.
+    "license_url": (_XMP_RIGHTS, "WebStatement"),
 }
+# Its "Licensor URL" (inside the Licensor structure): schema.org's acquireLicensePage.
+_XMP_LICENSOR_URL = f"{_PLUS}LicensorURL"
+# Fields that are web addresses: kept only when they are one (http or https).
+_ADDRESSES = ("license_url", "acquire_license_url")
 _XMP_DATE_CREATED = (_PHOTOSHOP, "DateCreated")
 # Each field's IIM dataset (record, number). Alt text has none.
 _IIM = {
@@ -45,6 +53,7 @@ _IIM_DATE, _IIM_TIME, _IIM_CHARSET = (2, 55), (2, 60), (1, 90)
 # strptime alone would read "1015" as 10:01:05.
 _IIM_TIME_FORMAT = re.compile(r"\d{6}(?:[+-]\d{4})?")
 _IIM_UTF8 = b"\x1b%G"  # ISO 2022 escape for UTF-8, the only charset IPTC still recommends.
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]{1,192}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class PhotoMetadata:
     creator: str = ""
     credit_line: str = ""
     copyright_notice: str = ""
+    license_url: str = ""
+    acquire_license_url: str = ""
     taken_at: datetime | None = None
     alt_text: str = ""
 
@@ -83,6 +94,10 @@ def read(file):
         if position is not None:
             file.seek(position)
     fields = {name: _join(xmp.get(name)) or _join(iim.get(name)) for name in _XMP}
+    fields["acquire_license_url"] = _join(xmp.get("acquire_license_url"))
+    for name in _ADDRESSES:
+        if not _WEB_ADDRESS.fullmatch(fields[name]):
+            fields[name] = ""
     taken_at = _xmp_datetime(xmp.get("taken_at")) or _iim_datetime(iim.get("date"), iim.get("time"))
     return PhotoMetadata(taken_at=taken_at, **fields)
 
@@ -115,6 +130,13 @@ def _read_xmp(image):
                     values = _property(description, namespace + local)
                     if values:
                         found[name] = values
+            if "acquire_license_url" not in found:
+                values = [e.text or "" for e in description.iter(_XMP_LICENSOR_URL)] or [
+                    e.get(_XMP_LICENSOR_URL) for e in description.iter() if e.get(_XMP_LICENSOR_URL)
+                ]
+                # The first licensor's address: one link is what a page can show.
+                if any(value.strip() for value in values):
+                    found["acquire_license_url"] = [next(v for v in values if v.strip())]
     return found
 
 

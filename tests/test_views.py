@@ -42,6 +42,12 @@ HIDDEN_STATES = {
         "status": Article.Status.PUBLISHED,
         "publish_at": timezone.now() + timedelta(hours=1),
     },
+    # Published, its publish time past, but under an embargo still running.
+    "embargoed": {
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() - timedelta(hours=1),
+        "embargoed_until": timezone.now() + timedelta(hours=1),
+    },
 }
 
 

@@ -1,7 +1,10 @@
 """The article form and its ordered inline rows, as the admin shows and checks them."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from articles import permissions, revisions, services
 from articles.validators import validate_tag_name
@@ -92,6 +95,20 @@ class ArticleAdminForm(forms.ModelForm):
             )
             if stale:
                 raise ValidationError(stale, code="stale")
+        if "embargoed_until" in cleaned_data and services.embargo_brought_forward(
+            SimpleNamespace(embargoed_until=cleaned_data["embargoed_until"]),
+            self.instance,
+            timezone.now(),
+        ):
+            # The write path refuses it too; here the editor is told which action does it.
+            self.add_error(
+                "embargoed_until",
+                ValidationError(
+                    "The story is under embargo until this time. To publish it earlier, use "
+                    "the “Lift the embargo” action in the article list: it is recorded.",
+                    code="embargo",
+                ),
+            )
         return cleaned_data
 
 

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -81,7 +84,12 @@ class WorkflowFilter(admin.SimpleListFilter):
     parameter_name = "workflow"
 
     def lookups(self, request, model_admin):
-        return [("mine", "My articles"), ("review", "Awaiting review"), ("scheduled", "Scheduled")]
+        return [
+            ("mine", "My articles"),
+            ("review", "Awaiting review"),
+            ("scheduled", "Scheduled"),
+            ("embargoed", "Under embargo"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
@@ -90,6 +98,8 @@ class WorkflowFilter(admin.SimpleListFilter):
             return queryset.filter(status=Article.Status.IN_REVIEW)
         if self.value() == "scheduled":
             return queryset.scheduled()
+        if self.value() == "embargoed":
+            return queryset.filter(embargoed_until__gt=timezone.now())
         return queryset
 
 
@@ -112,7 +122,7 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
     autocomplete_fields = ["section", "lead_photo"]
     readonly_fields = ["first_published_at", "last_updated_at", "created_at", "modified_at"]
     inlines = [BylineInline, RelatedLinkInline, CorrectionInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "lift_embargo_selected"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "section", "tags"]}),
@@ -123,6 +133,8 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
                 "fields": [
                     "status",
                     "publish_at",
+                    "embargoed_until",
+                    "embargo_note",
                     "first_published_at",
                     "last_updated_at",
                     "substantive_change",
@@ -144,7 +156,10 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):
-        if article.is_scheduled:
+        if article.is_embargoed:
+            until = date_format(timezone.localtime(article.embargoed_until), "j M Y, H:i")
+            kind, label = "embargoed", f"Embargoed until {until}"
+        elif article.is_scheduled:
             kind, label = "scheduled", "Scheduled"
         else:
             kind, label = article.status, article.get_status_display()
@@ -177,8 +192,8 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not permissions.can_publish(request.user):
-            # When an article goes live is the editors' decision.
-            readonly.append("publish_at")
+            # When an article goes live is the editors' decision, embargoes included.
+            readonly += ["publish_at", "embargoed_until", "embargo_note"]
         return readonly
 
     def get_form(self, request, obj=None, **kwargs):
@@ -199,6 +214,21 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
         form.user = request.user
         form.stale_message = getattr(request, "stale_message", None)
         return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        article = obj
+        if request.method == "GET" and article is not None and article.is_embargoed:
+            # Said plainly at the top of the form: nothing of it is out, whatever its status.
+            until = date_format(timezone.localtime(article.embargoed_until), "j F Y, H:i T")
+            note = f" ({article.embargo_note})" if article.embargo_note else ""
+            self.message_user(
+                request,
+                f"Under embargo until {until}{note}: readers and partners see nothing of this "
+                "story until then. Only the “Lift embargo” action, which is recorded, can "
+                "bring it forward.",
+                messages.WARNING,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def view_on_site(self, article):
         # This site's own address, not the contrib.sites domain the default link would use;
@@ -256,6 +286,35 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._apply(request, queryset, services.articles_unpublish, "unpublished")
+
+    @admin.action(description="Lift the embargo on selected articles", permissions=["publish"])
+    def lift_embargo_selected(self, request, queryset):
+        lifted = 0
+        for article in queryset.order_by("pk"):
+            try:
+                services.article_lift_embargo(
+                    article=article, user=request.user, reason="Lifted from the article list."
+                )
+            except (ValidationError, PermissionDenied) as error:
+                problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+                self.message_user(
+                    request,
+                    f"“{article}”: the embargo was not lifted: {'; '.join(problems)}",
+                    messages.ERROR,
+                )
+            else:
+                lifted += 1
+        if lifted:
+            self.message_user(
+                request,
+                ngettext(
+                    "The embargo on %(count)d article was lifted.",
+                    "The embargo on %(count)d articles was lifted.",
+                    lifted,
+                )
+                % {"count": lifted},
+                messages.SUCCESS,
+            )
 
     def _apply(self, request, queryset, service, verb):
         outcome = service(articles=list(queryset.order_by("pk")), user=request.user)

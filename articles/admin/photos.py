@@ -80,7 +80,17 @@ class PhotoAdmin(NewsroomModelAdmin):
         ),
         (
             "Rights",
-            {"fields": ["creator", "credit_line", "copyright_notice", "source", "taken_at"]},
+            {
+                "fields": [
+                    "creator",
+                    "credit_line",
+                    "copyright_notice",
+                    "license_url",
+                    "acquire_license_url",
+                    "source",
+                    "taken_at",
+                ]
+            },
         ),
         (
             "Cropping and identifiers",

@@ -43,7 +43,9 @@ MAX_OBJECT_KEYS = 100
 ANY_ARTICLE = "a-any"
 
 # Fields whose change moves an article into or out of lists, or within them.
-_LISTED_BY = frozenset({"status", "publish_at", "first_published_at", "section", "bylines", "tags"})
+_LISTED_BY = frozenset(
+    {"status", "publish_at", "embargoed_until", "first_published_at", "section", "bylines", "tags"}
+)
 # Actions that do so, whatever the fields.
 _LISTING_ACTIONS = frozenset(
     {
@@ -52,6 +54,7 @@ _LISTING_ACTIONS = frozenset(
         Action.PUBLISH,
         Action.UNPUBLISH,
         Action.SCHEDULE,
+        Action.LIFT_EMBARGO,
         Action.RESTORE,
         Action.IMPORT,
     }

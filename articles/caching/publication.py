@@ -1,14 +1,14 @@
 """
-When the next scheduled article goes live: no page or fragment is kept past it, since it can
-change what they show with no write to announce it (a list gains the story, a "Read more"
-link to it appears).
+When the next scheduled article goes live (its publish time, or its embargo's end): no page or
+fragment is kept past it, since it can change what they show with no write to announce it (a
+list gains the story, a "Read more" link to it appears).
 """
 
 from django.conf import settings
 
 from articles.caching import keys as page_keys
 from articles.caching import store, versions
-from articles.models import Article
+from articles.models import Article, goes_live_at
 
 _NEXT_PUBLICATION = "newsroom:next-publication"
 # (clock reading, next publication) as this process last found them: only a change, which
@@ -34,7 +34,10 @@ def seconds_until_next_publication(now):
             return next_at - now.timestamp() if next_at else None
     built_at = versions.clock()
     upcoming = (
-        Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
+        Article.objects.scheduled()
+        .annotate(live_at=goes_live_at())
+        .order_by("live_at")
+        .values_list("live_at", flat=True)
     ).first()
     next_at = upcoming.timestamp() if upcoming else 0
     if built_at is not None:

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 
 from articles import services
-from articles.importing import access, records
+from articles.importing import access, ninjs, records
 from articles.importing.plan import MODELS, RELATIONS, Plan, Planner
 from articles.importing.report import Problem, Report
 from articles.models import Article, RelatedLink
@@ -24,19 +24,43 @@ BATCH_SIZE = 500
 
 
 def import_file(
-    path, *, dry_run=False, user=None, progress: Callable[[int, int], None] | None = None
+    path,
+    *,
+    dry_run=False,
+    user=None,
+    progress: Callable[[int, int], None] | None = None,
+    section: str | None = None,
+    ninjs_schema: str | None = None,
 ) -> Report:
     """
-    Import one fixture file. Returns its report; when `report.problems` is not empty,
-    nothing from the file was written. Never raises for bad content. `progress(done, total)`
-    is told how many of the file's articles are done after each batch.
+    Import one fixture file, or IPTC ninjs (a file, or a folder of them: articles.importing.
+    ninjs; its stories go to `section`, checked against schema `ninjs_schema` when given).
+    Returns its report; when `report.problems` is not empty, nothing from the file was
+    written. Never raises for bad content. `progress(done, total)` is told how many of the
+    file's articles are done after each batch.
 
     With a `user`, the file may do only what that user may do in the admin: a record they
     could not save (another's article, a published one from a reporter, a new section from
     someone who may not add sections) is a problem. Without one, the import runs as the
     system and may do everything.
     """
-    return _FileImport(Path(path), dry_run=dry_run, user=user, progress=progress).run()
+    path = Path(path)
+    # A schema named says the file is ninjs, whatever it holds (even "{}").
+    if ninjs_schema or ninjs.is_ninjs(path):
+        return ninjs.import_ninjs(
+            path,
+            import_fixture=_import_fixture,
+            section=section,
+            schema_version=ninjs_schema,
+            dry_run=dry_run,
+            user=user,
+            progress=progress,
+        )
+    return _import_fixture(path, dry_run=dry_run, user=user, progress=progress)
+
+
+def _import_fixture(path, *, dry_run, user, progress):
+    return _FileImport(path, dry_run=dry_run, user=user, progress=progress).run()
 
 
 class _Rollback(Exception):

@@ -40,7 +40,15 @@ KEY_COLUMNS = {**KEY_FIELDS, "photos": "external_id"}
 SCALARS = {
     "sections": ["name", "description", "order", "in_navigation"],
     "agencies": ["name", "short_name", "website"],
-    "photos": ["alt_text", "caption", "creator", "credit_line", "copyright_notice"],
+    "photos": [
+        "alt_text",
+        "caption",
+        "creator",
+        "credit_line",
+        "copyright_notice",
+        "license_url",
+        "acquire_license_url",
+    ],
     "authors": ["name", "job_title", "bio"],
     "articles": [
         "headline",
@@ -50,11 +58,14 @@ SCALARS = {
         "lead_photo_caption",
         "seo_title",
         "seo_description",
+        "embargo_note",
+        "external_id",
+        "external_version",
     ],
 }
 DATES = {
     "photos": ["taken_at"],
-    "articles": ["publish_at", "first_published_at", "last_updated_at"],
+    "articles": ["publish_at", "embargoed_until", "first_published_at", "last_updated_at"],
 }
 # The fields of each kind that name a record of another kind, and that kind.
 RELATIONS = {

@@ -11,7 +11,13 @@ from articles.models.contributors import Agency, Author
 from articles.models.fields import PhotoImageField, URLField
 from articles.models.history import ArticleRevision, Correction
 from articles.models.photos import Photo, file_sha256, image_suffix, photo_upload_to
-from articles.models.queries import ArticleQuerySet, public_tags, published_q, scheduled_q
+from articles.models.queries import (
+    ArticleQuerySet,
+    goes_live_at,
+    public_tags,
+    published_q,
+    scheduled_q,
+)
 from articles.models.rows import Byline, RelatedLink
 from articles.models.sections import Section
 
@@ -32,6 +38,7 @@ __all__ = [
     "image_suffix",
     "photo_upload_to",
     "public_tags",
+    "goes_live_at",
     "published_q",
     "scheduled_q",
 ]

@@ -61,6 +61,20 @@ class Article(CleanTextModel, RecordedModel):
         db_index=True,
         help_text="When a published article goes live. A future time schedules it.",
     )
+    embargoed_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Until this time the story is hidden from readers and partners everywhere, "
+        "whatever its status and publish time. Only lifting the embargo brings it forward.",
+    )
+    embargo_note = models.CharField(
+        "embargo note",
+        max_length=300,
+        blank=True,
+        help_text="Whose embargo it is and on what terms (the agency, the source, the journal).",
+    )
     first_published_at = models.DateTimeField(
         "first published",
         null=True,
@@ -123,6 +137,21 @@ class Article(CleanTextModel, RecordedModel):
         "nothing else has changed it since: importing that record again needs no work.",
     )
 
+    external_id = models.CharField(
+        "external ID",
+        max_length=500,
+        blank=True,
+        help_text="The supplier's identifier for this story (a ninjs uri or guid): a newer "
+        "version of it updates this article.",
+    )
+    external_version = models.CharField(
+        "external version",
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="The supplier's version of the story last imported (its time and number).",
+    )
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -135,6 +164,11 @@ class Article(CleanTextModel, RecordedModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(publish_at__isnull=False),
                 name="article_published_has_publish_time",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="article_unique_external_id",
             ),
         ]
         indexes = [
@@ -174,7 +208,7 @@ class Article(CleanTextModel, RecordedModel):
         if self.status == self.Status.PUBLISHED and (
             self.first_published_at is None or self.first_published_at > timezone.now()
         ):
-            self.first_published_at = self.publish_at
+            self.first_published_at = self.goes_live_at
 
     def clean(self):
         errors = {}
@@ -187,6 +221,8 @@ class Article(CleanTextModel, RecordedModel):
                 errors["lead_photo"] = (
                     "The lead photo has no alt text. Add it on the photo before publishing."
                 )
+        if self.embargo_note.strip() and self.embargoed_until is None:
+            errors["embargo_note"] = "An embargo note needs an embargo time."
         if (
             self.first_published_at
             and self.last_updated_at
@@ -197,12 +233,29 @@ class Article(CleanTextModel, RecordedModel):
             raise ValidationError(errors)
 
     @property
+    def goes_live_at(self):
+        """
+        When a published article reaches readers: its publish time, or the end of its
+        embargo when that is later. None without a publish time.
+        """
+        if self.publish_at is None:
+            return None
+        if self.embargoed_until is not None and self.embargoed_until > self.publish_at:
+            return self.embargoed_until
+        return self.publish_at
+
+    @property
+    def is_embargoed(self):
+        """Whether an embargo still hides this article, whatever its status."""
+        return self.embargoed_until is not None and self.embargoed_until > timezone.now()
+
+    @property
     def is_published(self):
         """Whether readers may see this article; agrees with `ArticleQuerySet.published()`."""
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
-            and self.publish_at <= timezone.now()
+            and self.goes_live_at <= timezone.now()
         )
 
     @property
@@ -211,7 +264,7 @@ class Article(CleanTextModel, RecordedModel):
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
-            and self.publish_at > timezone.now()
+            and self.goes_live_at > timezone.now()
         )
 
     @property

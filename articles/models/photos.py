@@ -12,7 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from articles import photo_files
 from articles.models.contributors import Agency
-from articles.models.fields import CleanTextModel, PhotoImageField, longest
+from articles.models.fields import CleanTextModel, PhotoImageField, URLField, longest
 from articles.models.loading import RecordedModel
 from articles.validators import ACCEPTED_FORMATS, validate_photo_file
 
@@ -82,6 +82,17 @@ class Photo(CleanTextModel, RecordedModel):
         max_length=300,
         blank=True,
         help_text="Example: Copyright 2024 The AP. All rights reserved",
+    )
+    license_url = URLField(
+        "licence",
+        blank=True,
+        help_text="The address of the licence the photo is published under (its web statement "
+        "of rights). Search engines show it with the image.",
+    )
+    acquire_license_url = URLField(
+        "where to license it",
+        blank=True,
+        help_text="A page where others can license this photo.",
     )
     source = models.ForeignKey(
         Agency,

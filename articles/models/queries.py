@@ -6,7 +6,8 @@ starts from. `published_q()` is mirrored row-wise by `Article.is_published`, and
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Max, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -16,17 +17,32 @@ from articles.models.enums import ArticleStatus
 
 
 def published_q(prefix=""):
-    """The one definition of "published": status published and publish time not in the future."""
-    return Q(
-        **{f"{prefix}status": ArticleStatus.PUBLISHED, f"{prefix}publish_at__lte": timezone.now()}
+    """
+    The one definition of "published": status published, publish time not in the future,
+    and no embargo still running.
+    """
+    now = timezone.now()
+    return Q(**{f"{prefix}status": ArticleStatus.PUBLISHED, f"{prefix}publish_at__lte": now}) & (
+        Q(**{f"{prefix}embargoed_until__isnull": True})
+        | Q(**{f"{prefix}embargoed_until__lte": now})
     )
 
 
 def scheduled_q(prefix=""):
-    """The one definition of "scheduled": status published and publish time still to come."""
-    return Q(
-        **{f"{prefix}status": ArticleStatus.PUBLISHED, f"{prefix}publish_at__gt": timezone.now()}
+    """
+    The one definition of "scheduled": status published, and a publish time or an embargo's
+    end still to come.
+    """
+    now = timezone.now()
+    return Q(**{f"{prefix}status": ArticleStatus.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__gt": now}) | Q(**{f"{prefix}embargoed_until__gt": now})
     )
+
+
+def goes_live_at(prefix=""):
+    """An expression of when a published article reaches readers (Article.goes_live_at)."""
+    publish_at = F(f"{prefix}publish_at")
+    return Greatest(publish_at, Coalesce(F(f"{prefix}embargoed_until"), publish_at))
 
 
 def public_tags():
@@ -42,11 +58,11 @@ def public_tags():
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Articles readers may see: published, with a publish time that has come."""
+        """Articles readers may see: published, their publish time come, no embargo running."""
         return self.filter(published_q())
 
     def scheduled(self):
-        """Articles that go live by themselves at a publish time still to come."""
+        """Articles that go live by themselves later: at their publish time or embargo's end."""
         return self.filter(scheduled_q())
 
     def in_section(self, section):

@@ -11,6 +11,13 @@ from articles import search
 
 TABLE = "articles_search_index"
 BATCH_SIZE = 500
+# SQLite's trigger that forgets a deleted article in the index (migration 0011). SQLite drops
+# a table's triggers when a migration remakes the table (most field changes do): a migration
+# that changes articles_article makes it again (CREATE … IF NOT EXISTS).
+SQLITE_FORGET_TRIGGER = f"""
+    CREATE TRIGGER IF NOT EXISTS {TABLE}_forget AFTER DELETE ON articles_article
+    BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END
+"""
 
 _SQLITE_INSERT = f"INSERT INTO {TABLE} (rowid, headline, standfirst, body) VALUES (%s, %s, %s, %s)"
 _POSTGRESQL_INSERT = (

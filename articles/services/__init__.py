@@ -15,6 +15,7 @@ from articles.services.articles import (
     article_save,
     articles_refusals,
     articles_save,
+    embargo_brought_forward,
 )
 from articles.services.content import content_delete, content_save, contents_save
 from articles.services.photos import (
@@ -37,6 +38,7 @@ from articles.services.search import articles_search_index
 from articles.services.workflow import (
     BulkOutcome,
     article_delete,
+    article_lift_embargo,
     article_publish,
     article_unpublish,
     articles_publish,
@@ -58,10 +60,12 @@ __all__ = [
     "article_save",
     "article_slug_changed",
     "article_unpublish",
+    "article_lift_embargo",
     "articles_publish",
     "articles_refusals",
     "articles_revisions_save",
     "articles_save",
+    "embargo_brought_forward",
     "articles_search_index",
     "articles_unpublish",
     "content_delete",

@@ -45,8 +45,11 @@ class ArticleInput:
     corrections: Sequence[str] = ()
     substantive: bool = False
     version: str | None = None
-    # What the change is announced as; by default derived from what it does.
+    # What the change is announced as; by default derived from what it does. Only
+    # Action.LIFT_EMBARGO may bring a running embargo forward (article_lift_embargo()).
     action: str | None = None
+    # Said of the change in the audit log (why an embargo was lifted).
+    note: str = ""
     # The digest of the fixture record imported (an import's door only); any other save clears
     # it, so an unchanged record is known unchanged without comparing anything.
     fingerprint: str = ""
@@ -116,6 +119,15 @@ def prepare(item, *, user, now):
     ):
         message = revisions.stale_save_message(article=stored, form_version=item.version)
         return StaleSave(message, code="stale")
+    if embargo_brought_forward(article, stored, now) and item.action != events.Action.LIFT_EMBARGO:
+        until = timezone.localtime(stored.embargoed_until).strftime("%d %b %Y %H:%M %Z")
+        return ValidationError(
+            {
+                "embargoed_until": f"The story is under embargo until {until}. Only lifting the "
+                "embargo, which is recorded, can bring it forward."
+            },
+            code="embargo",
+        )
     if stored is None and article.created_by_id is None and user is not None:
         article.created_by = user
     article.import_fingerprint = item.fingerprint
@@ -159,6 +171,14 @@ def prepare(item, *, user, now):
         return error
     item.changed = _changed_fields(item)
     return None
+
+
+def embargo_brought_forward(article, stored, now) -> bool:
+    """Whether saving `article` over `stored` ends a running embargo earlier than it was set."""
+    running = stored is not None and stored.embargoed_until and stored.embargoed_until > now
+    return bool(running) and (
+        article.embargoed_until is None or article.embargoed_until < stored.embargoed_until
+    )
 
 
 def _drop_unchanged_rows(items):
@@ -246,7 +266,13 @@ def write(items, *, user, now):
         stored = item.stored
         if stored is not None and stored.slug != item.article.slug:
             article_slug_changed(article=item.article, old_slug=stored.slug)
-        events.record(instance=item.article, action=_action(item), user=user, fields=item.changed)
+        events.record(
+            instance=item.article,
+            action=_action(item),
+            user=user,
+            fields=item.changed,
+            note=item.note,
+        )
     for correction in corrections:
         events.record(instance=correction, action=events.Action.CORRECT, user=user)
 

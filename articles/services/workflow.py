@@ -103,6 +103,36 @@ def _apply(articles, change, *, user):
     return outcome
 
 
+@transaction.atomic
+def article_lift_embargo(*, article: Article, user=None, reason: str = "") -> Article:
+    """
+    End the embargo on `article` now, before its time: the story goes live at once if it is
+    published and its publish time has come. Recorded in the audit log with `reason`. Raises
+    PermissionDenied when `user` may not (an editor's decision, like publishing), and
+    ValidationError when no embargo is running.
+    """
+    if not permissions.can_publish(user):
+        raise PermissionDenied("Only editors may lift an embargo.")
+    items = [ArticleInput(article=article)]
+    load_stored(items)
+    item = items[0]
+    now = timezone.now()
+    if not item.stored.is_embargoed:
+        raise ValidationError({"embargoed_until": "The story is under no embargo."})
+    item.article = copy.copy(item.stored)
+    # Ended now, not forgotten: the revision and the page keep when and on what terms.
+    item.article.embargoed_until = now
+    item.action = events.Action.LIFT_EMBARGO
+    item.note = " ".join(reason.split())[:300]
+    refusal = prepare(item, user=user, now=now)
+    if refusal is not None:
+        raise refusal
+    write(items, user=user, now=now)
+    for name in ("embargoed_until", "first_published_at", "modified_at"):
+        setattr(article, name, getattr(item.article, name))
+    return article
+
+
 def _messages(error):
     return error.messages if isinstance(error, ValidationError) else [str(error)]
 

@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     PUBLISH = "publish", "Published"
     UNPUBLISH = "unpublish", "Unpublished"
     SCHEDULE = "schedule", "Scheduled"
+    LIFT_EMBARGO = "lift_embargo", "Lifted an embargo"
     RESTORE = "restore", "Restored a revision"
     CORRECT = "correct", "Corrected"
     IMPORT = "import", "Imported"

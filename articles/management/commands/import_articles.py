@@ -2,6 +2,7 @@ import gc
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -33,13 +34,31 @@ def _start_up_frozen():
 class Command(BaseCommand):
     help = (
         "Import sections, agencies, photos, authors and articles from JSON fixture files "
-        "(format: docs/fixture-format.md). A file with any invalid record imports nothing. "
+        "(format: docs/fixture-format.md), or stories from IPTC ninjs 1.x, 2.x and 3.x files "
+        "or folders (docs/ninjs.md). A file with any invalid record imports nothing. "
         "It runs as the system, with every permission (an operator's tool), unless --as names "
         "the user whose permissions it should have."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="Fixture files to import.")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="Fixture files, ninjs files, or folders of ninjs files to import.",
+        )
+        parser.add_argument(
+            "--section",
+            metavar="SLUG",
+            help="ninjs only: the section its stories are filed in (ninjs has none). Default: "
+            "“wire”, made (out of the navigation) when missing.",
+        )
+        parser.add_argument(
+            "--ninjs-schema",
+            metavar="VERSION",
+            help="ninjs only: check every item against this IPTC schema (1.0 … 3.1) rather "
+            "than the latest of the version its keys show.",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -65,6 +84,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, dry_run=False, username=None, **options):
         user = self.user(username) if username else None
+        self.ninjs = {
+            "section": options.get("section"),
+            "ninjs_schema": options.get("ninjs_schema"),
+        }
         self.show_progress = not options.get("no_progress") and sys.stderr.isatty()
         started = time.monotonic()
         try:
@@ -88,7 +111,7 @@ class Command(BaseCommand):
 
     def import_all(self, paths, *, dry_run, user):
         reports = []
-        for path in paths:
+        for path in _files(paths):
             with tqdm(
                 desc=str(path), unit=" articles", disable=not self.show_progress, leave=False
             ) as bar:
@@ -97,7 +120,9 @@ class Command(BaseCommand):
                     bar.total = total
                     bar.update(done - bar.n)
 
-                report = import_file(path, dry_run=dry_run, user=user, progress=progress)
+                report = import_file(
+                    path, dry_run=dry_run, user=user, progress=progress, **self.ninjs
+                )
             self.say(path, report, dry_run=dry_run)
             reports.append(report)
         return reports
@@ -120,7 +145,7 @@ class Command(BaseCommand):
         for report in reports:
             for name in totals:
                 totals[name] += getattr(report, name)
-        if len(paths) > 1:
+        if len(reports) > 1:
             self.stdout.write(
                 "total: " + ", ".join(f"{name} {count}" for name, count in totals.items())
             )
@@ -129,7 +154,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{articles} articles read in {seconds:.1f} s ({rate:,.0f} articles/s)")
         failed_files = sum(1 for report in reports if not report.ok)
         if failed_files:
-            raise CommandError(f"{failed_files} of {len(paths)} file(s) had problems.")
+            raise CommandError(f"{failed_files} of {len(reports)} file(s) had problems.")
 
     def user(self, username):
         User = get_user_model()
@@ -140,3 +165,16 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"The user “{username}” is inactive.")
         return user
+
+
+def _files(paths):
+    """The files to import: each path given, and the .json files of each folder, in order."""
+    for path in paths:
+        folder = Path(path)
+        if folder.is_dir():
+            found = sorted(str(p) for p in folder.iterdir() if p.suffix == ".json" and p.is_file())
+            if not found:
+                raise CommandError(f"{path}: no .json file in this folder.")
+            yield from found
+        else:
+            yield path
