@@ -294,6 +294,8 @@ def test_stories_go_to_the_section_asked_for(tmp_path):
         ("By Henning Gloystein", ["Henning Gloystein"]),
         ("Von Christian Hollmann, dpa", ["Christian Hollmann", "dpa"]),
         ("Karl Melander/TT", ["Karl Melander", "TT"]),
+        ("By Angela Skujins with AP", ["Angela Skujins", "AP"]),
+        ("By Karl E Anderson", ["Karl E Anderson"]),
         ("Paulo Santalucia and Frances d'Emilio", ["Paulo Santalucia", "Frances d'Emilio"]),
         ("", []),
     ],

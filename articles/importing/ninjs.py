@@ -142,7 +142,12 @@ def _known(section, datas):
         for data in datas
         for name in [
             *ninjs_map.byline_names(str(data.get("by") or "")),
-            *[str(a.get("name")) for a in data.get("authors") or [] if isinstance(a, dict)],
+            *[
+                str(entry.get("name"))
+                for kind in ("authors", "people", "organisations")
+                for entry in data.get(kind) or []
+                if isinstance(entry, dict)
+            ],
         ]
     }
     known.authors_by_name = dict(

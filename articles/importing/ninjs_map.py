@@ -25,7 +25,8 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 SUMMARY_ROLES = (None, "summary", "lead", "text", "abstract", "main")
 CAPTION_ROLES = ("caption", None, "text", "main", "summary")
 _BYLINE_PREFIX = re.compile(r"^(?:by|von|av|par|por|door|di|de)\s+", re.IGNORECASE)
-_BYLINE_SPLIT = re.compile(r"\s+(?:and|und|og|och|et|y|e|&)\s+|\s*[,;/]\s*", re.IGNORECASE)
+# Lower-case words only: "Karl E Anderson" keeps his middle initial.
+_BYLINE_SPLIT = re.compile(r"\s+(?:and|und|og|och|et|y|e|&|with|mit|med|avec|con)\s+|\s*[,;/]\s*")
 _BODY_TAG = re.compile(r"<body\b[^>]*>(.*?)(?:</body>|$)", re.IGNORECASE | re.DOTALL)
 _HEAD = re.compile(r"<head\b.*?</head>", re.IGNORECASE | re.DOTALL)
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
@@ -305,9 +306,18 @@ def _bylines(data, known, mapped):
         if isinstance(s, dict)
     } | {str(data.get("copyrightholder") or "").lower()}
     authors = [a for a in data.get("authors") or [] if isinstance(a, dict) and a.get("name")]
-    names = [a["name"] for a in authors if a.get("role", "author") == "author"]
-    names = names or byline_names(str(data.get("by") or ""))
     bios = {a["name"]: a.get("biography") or "" for a in authors}
+    # Who wrote it, most precise first: Superdesk's authors; the people and organisations
+    # given as authors (as our export writes them); else the printed byline, read.
+    names = [a["name"] for a in authors if a.get("role", "author") == "author"]
+    if not names:
+        for kind in ("people", "organisations"):
+            for entry in data.get(kind) or []:
+                if isinstance(entry, dict) and entry.get("rel") == "author" and entry.get("name"):
+                    names.append(str(entry["name"]))
+                    if kind == "organisations":
+                        agencies.add(str(entry["name"]).lower())
+    names = names or byline_names(str(data.get("by") or ""))
     for name in names:
         if len(name) > 120:
             mapped.warnings.append(("by", f"“{name[:40]}…” is too long for a name: left out."))
@@ -379,12 +389,15 @@ def _lead_photo(associations, story_uri, folder, mapped):
         )
     )
     alt = _headline(picture)
-    if not alt:
+    if not alt and caption:
         alt = caption[:300]
         mapped.warnings.append(
             (where, "no alt text in ninjs: the caption stands for it; check it.")
         )
-    photo = {"id": photo_id, "image": name, "alt_text": alt[:300] or "Photo"}
+    elif not alt:
+        alt = "Photo"
+        mapped.warnings.append((where, "no alt text or caption in ninjs: “Photo” stands for it."))
+    photo = {"id": photo_id, "image": name, "alt_text": alt[:300]}
     for key, value in (
         ("caption", caption),
         ("creator", " ".join(str(picture.get("by") or "").split())[:200]),
