@@ -224,43 +224,40 @@ class SectionFeed(ArticleFeed):
         }
 
 
-class AuthorFeed(ArticleFeed):
-    """The latest published articles an author has a byline on."""
+class BylineFeed(ArticleFeed):
+    """The latest published articles a contributor (`model`: author or agency) has a byline on."""
+
+    model = None
 
     def get_object(self, request, slug):
-        author = Author.objects.get(slug=slug)
-        caching.page_shows_lists(request, caching.list_key_of(author))
-        return author
+        contributor = self.model.objects.get(slug=slug)
+        caching.page_shows_lists(request, caching.list_key_of(contributor))
+        return contributor
 
-    def articles(self, author):
-        return super().articles(author).filter(bylines__author=author)
+    def articles(self, contributor):
+        field = self.model._meta.model_name
+        return super().articles(contributor).filter(**{f"bylines__{field}": contributor})
 
-    def title(self, author):
-        return f"{author.name} – {settings.NEWSROOM_SITE_NAME}"
+    def title(self, contributor):
+        return f"{contributor.name} – {settings.NEWSROOM_SITE_NAME}"
 
-    def link(self, author):
-        return self.absolute(author.get_absolute_url())
+    def link(self, contributor):
+        return self.absolute(contributor.get_absolute_url())
+
+
+class AuthorFeed(BylineFeed):
+    """The latest published articles an author has a byline on."""
+
+    model = Author
 
     def description(self, author):
         return author.bio or _("The latest stories by %(author)s.") % {"author": author.name}
 
 
-class AgencyFeed(ArticleFeed):
+class AgencyFeed(BylineFeed):
     """The latest published articles an agency has a byline on: its wire copy, followed."""
 
-    def get_object(self, request, slug):
-        agency = Agency.objects.get(slug=slug)
-        caching.page_shows_lists(request, caching.list_key_of(agency))
-        return agency
-
-    def articles(self, agency):
-        return super().articles(agency).filter(bylines__agency=agency)
-
-    def title(self, agency):
-        return f"{agency.name} – {settings.NEWSROOM_SITE_NAME}"
-
-    def link(self, agency):
-        return self.absolute(agency.get_absolute_url())
+    model = Agency
 
     def description(self, agency):
         return _("The latest stories with %(agency)s.") % {"agency": agency.name}
