@@ -55,15 +55,15 @@ def stories():
     return lead
 
 
-def export(tmp_path, *options, name="out.json"):
+def export(tmp_path, *options, name="out.json", fmt="ninjs-3"):
     path = tmp_path / name
-    call_command("export_articles", str(path), *options, stderr=io.StringIO())
+    call_command("export_articles", str(path), "--format", fmt, *options, stderr=io.StringIO())
     return path, json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(("fmt", "version"), [("ninjs-3", "3.1"), ("ninjs-2", "2.2")])
 def test_every_document_is_valid_against_the_iptc_schema(tmp_path, stories, fmt, version):
-    _, documents = export(tmp_path, "--format", fmt)
+    _, documents = export(tmp_path, fmt=fmt)
 
     assert len(documents) == 3
     validator = ninjs_read._validator(version)

@@ -289,7 +289,10 @@ class _FileImport:
         # Articles are looked up afresh for each batch: memory stays bounded.
         self.planner.known["articles"] = {}
         plans = self.plan_checked(self.changed_only(self.checked(batch)))
-        stored_rows = services.rows_as_stored([p.instance for p in plans if not p.is_new])
+        stored_rows = services.rows_as_stored(
+            [p.instance for p in plans if not p.is_new],
+            corrections=any(p.record.data.get("corrections") for p in plans),
+        )
         for plan in plans:
             self.planner.plan_article_rows(plan, stored_rows)
             access.check(plan, user=self.user, problem=self.problem)
@@ -394,6 +397,7 @@ def _article_input(plan: Plan):
         bylines=plan.bylines,
         related_links=plan.links,
         tags=plan.tags,
+        corrections=plan.corrections,
         fingerprint=plan.record.fingerprint,
     )
 

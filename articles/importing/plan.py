@@ -20,6 +20,7 @@ from articles.models import (
     Article,
     Author,
     Byline,
+    Correction,
     Photo,
     RelatedLink,
     Section,
@@ -101,6 +102,8 @@ class Plan:
     bylines: list | None = None
     links: list | None = None
     tags: list | None = None
+    # Corrections the article does not have yet (the same text and time): only ever added.
+    corrections: list = field(default_factory=list)
     # Links to articles further on in the file, written once those are.
     deferred_links: list | None = None
 
@@ -334,6 +337,21 @@ class Planner:
                 plan.changed.append(name)
         if plan.tags is not None:
             plan.changed.append("tags")
+        self.plan_corrections(plan, stored["corrections"] if stored else set())
+
+    def plan_corrections(self, plan, stored):
+        """The record's corrections that the article does not have yet, with their times."""
+        seen = set(stored)
+        for number, row in enumerate(plan.record.data.get("corrections", []), start=1):
+            where = f"corrections[{number}].published_at"
+            when = self.parse_date(plan, where, row["published_at"])
+            wording = services.correction_wording(row["text"])
+            if when is None or (wording, when) in seen:
+                continue
+            seen.add((wording, when))
+            plan.corrections.append(Correction(text=wording, published_at=when))
+        if plan.corrections:
+            plan.changed.append("corrections")
 
 
 def _storable(keys):

@@ -15,6 +15,7 @@ from articles.services.articles import (
     article_save,
     articles_refusals,
     articles_save,
+    correction_wording,
     embargo_brought_forward,
 )
 from articles.services.content import content_delete, content_save, contents_save
@@ -71,6 +72,7 @@ __all__ = [
     "content_delete",
     "content_save",
     "contents_save",
+    "correction_wording",
     "photo_delete",
     "photo_duplicates",
     "photo_renditions_make",

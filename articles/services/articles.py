@@ -42,7 +42,9 @@ class ArticleInput:
     bylines: Sequence[Byline] | None = None
     related_links: Sequence[RelatedLink] | None = None
     tags: Sequence[str] | None = None
-    corrections: Sequence[str] = ()
+    # New corrections: a wording is timed now and shows the article as updated; a Correction
+    # not saved yet keeps its own time (one carried over by an import).
+    corrections: Sequence[str | Correction] = ()
     substantive: bool = False
     version: str | None = None
     # What the change is announced as; by default derived from what it does. Only
@@ -131,7 +133,7 @@ def prepare(item, *, user, now):
     if stored is None and article.created_by_id is None and user is not None:
         article.created_by = user
     article.import_fingerprint = item.fingerprint
-    if item.corrections or item.substantive:
+    if item.substantive or any(isinstance(given, str) for given in item.corrections):
         article_mark_updated(article=article, at=now, save=False)
     article.derive()
     try:
@@ -163,14 +165,32 @@ def prepare(item, *, user, now):
                     validate_tag_name(name)
             except ValidationError as error:
                 raise ValidationError({"tags": error.messages}) from None
-        corrections = [Correction(article=article, text=w.strip()) for w in item.corrections]
-        for correction in corrections:
-            correction.full_clean(exclude=["article"])
-        item.corrections = [correction.text for correction in corrections]
+        item.corrections = [_correction(given, article, user, now) for given in item.corrections]
+        for number, correction in enumerate(item.corrections, start=1):
+            try:
+                correction.full_clean(exclude=["article", "created_by"])
+            except ValidationError as error:
+                raise ValidationError(
+                    {f"corrections[{number}].{name}": m for name, m in error.message_dict.items()}
+                ) from None
     except ValidationError as error:
         return error
     item.changed = _changed_fields(item)
     return None
+
+
+def _correction(given, article, user, now):
+    """A correction to write with `article`, from a wording (timed now) or one carried over."""
+    if isinstance(given, str):
+        wording = correction_wording(given)
+        return Correction(article=article, text=wording, published_at=now, created_by=user)
+    given.article, given.text = article, correction_wording(given.text)
+    return given
+
+
+def correction_wording(value: str) -> str:
+    """A correction's text as it is stored: clean, without blank space around it."""
+    return text.clean(value).strip()
 
 
 def embargo_brought_forward(article, stored, now) -> bool:
@@ -256,11 +276,8 @@ def write(items, *, user, now):
     for name, model in _ROW_MODELS.items():
         _rows_replace(model, [(item.article, getattr(item, name)) for item in items])
     _tags_replace([(item.article, item.tags) for item in items if item.tags is not None])
-    corrections = [
-        Correction(article=item.article, text=wording.strip(), published_at=now, created_by=user)
-        for item in items
-        for wording in item.corrections
-    ]
+    # A new article's corrections take its id from the object here (it has one by now).
+    corrections = [correction for item in items for correction in item.corrections]
     Correction.objects.bulk_create(corrections)
     for item in items:
         stored = item.stored
@@ -382,6 +399,7 @@ def article_correction_add(*, article: Article, text: str, user=None) -> Correct
 
 __all__ = [
     "ArticleInput",
+    "correction_wording",
     "StaleSave",
     "article_correction_add",
     "article_mark_updated",

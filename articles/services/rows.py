@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.models import TaggedItem
 
-from articles.models import Article, Byline, RelatedLink
+from articles.models import Article, Byline, Correction, RelatedLink
 
 
 def article_row_clean(*, row: models.Model) -> None:
@@ -67,12 +67,23 @@ def _once_per_article(model):
             yield fields, constraint.violation_error_message
 
 
-def rows_as_stored(articles: Sequence[Article]) -> dict[int, dict[str, list]]:
-    """Each article's bylines, links and tags as stored, for comparison: three queries."""
+def rows_as_stored(
+    articles: Sequence[Article], *, corrections: bool = False
+) -> dict[int, dict[str, list]]:
+    """
+    Each article's bylines, links and tags as stored, for comparison: three queries. With
+    `corrections`, also its corrections as a set of (text, time): a fourth.
+    """
     ids = [article.pk for article in articles if article.pk]
-    stored = {pk: {"bylines": [], "related_links": [], "tags": set()} for pk in ids}
+    stored = {
+        pk: {"bylines": [], "related_links": [], "tags": set(), "corrections": set()} for pk in ids
+    }
     if not ids:
         return stored
+    if corrections:
+        rows = Correction.objects.filter(article__in=ids)
+        for article_id, wording, when in rows.values_list("article", "text", "published_at"):
+            stored[article_id]["corrections"].add((wording, when))
     for row in Byline.objects.filter(article__in=ids):
         stored[row.article_id]["bylines"].append((row.author_id, row.agency_id, row.role))
     for row in RelatedLink.objects.filter(article__in=ids):

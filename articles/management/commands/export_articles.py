@@ -1,7 +1,8 @@
 """
-Exporting stories as IPTC ninjs (articles.syndication): one JSON array of documents, valid
-against IPTC's 3.1 or 2.2 schema, for partners and wire exchange; `import_articles` reads it
-back. Written as it is read, a batch at a time, so memory stays flat however many there are.
+Exporting stories: as our own fixture file with the photo files beside it (articles.exporting),
+which `import_articles` reads back as it was; or as IPTC ninjs (articles.syndication), one JSON
+array of documents valid against IPTC's 3.1 or 2.2 schema, for partners and wire exchange.
+Written as it is read, a batch at a time, so memory stays flat however many there are.
 """
 
 import json
@@ -11,22 +12,25 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
-from articles import syndication
+from articles import exporting, syndication
 from articles.models import Article
 
-FORMATS = {"ninjs-3": "3.1", "ninjs-2": "2.2"}
+NINJS = {"ninjs-3": "3.1", "ninjs-2": "2.2"}
+FORMATS = ["fixture", *NINJS]
 BATCH = 500
 
 
 class Command(BaseCommand):
     help = (
-        "Export articles as IPTC ninjs 3.1 (default) or 2.2: a JSON array of documents written "
-        "to OUT (a file, or - for standard output). All articles, or those the options select."
+        "Export articles to OUT: as a fixture file with the photo files in photos/ beside it "
+        "(the default; import_articles reads it back), or as IPTC ninjs 3.1 or 2.2, a JSON array "
+        "of documents (OUT may be - for standard output). All articles, or those the options "
+        "select."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("out", metavar="OUT", help="The file to write, or - for stdout.")
-        parser.add_argument("--format", choices=sorted(FORMATS), default="ninjs-3")
+        parser.add_argument("--format", choices=FORMATS, default="fixture")
         parser.add_argument("--section", action="append", metavar="SLUG", help="Repeatable.")
         parser.add_argument("--author", action="append", metavar="SLUG", help="Repeatable.")
         parser.add_argument(
@@ -40,26 +44,48 @@ class Command(BaseCommand):
 
     def handle(self, *args, out, **options):
         articles = self.selected(options)
-        version = FORMATS[options["format"]]
         try:
-            if out == "-":
-                count = self.write(articles, version, self.stdout._out)
+            if options["format"] == "fixture":
+                self.write_fixture(articles, out, whole=self.whole(options))
             else:
-                path = Path(out)
-                partial = path.with_name(path.name + ".partial")
-                try:
-                    with partial.open("w", encoding="utf-8") as file:
-                        count = self.write(articles, version, file)
-                    # Whole or not at all: a failed export leaves no half-written file behind.
-                    partial.replace(path)
-                finally:
-                    partial.unlink(missing_ok=True)
+                self.write_ninjs(articles, out, NINJS[options["format"]])
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from None
         except OSError as error:
             raise CommandError(f"{out}: cannot be written: {error.strerror or error}") from None
-        if out != "-":
+
+    def write_fixture(self, articles, out, *, whole):
+        if out == "-":
+            raise CommandError(
+                "A fixture export needs a file to write: its photo files go in the same folder."
+            )
+        result = exporting.write_fixture(articles, Path(out), whole=whole)
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        counts = ", ".join(f"{kind} {count}" for kind, count in result.counts.items())
+        self.stderr.write(f"Written to {out}: {counts}.")
+
+    def write_ninjs(self, articles, out, version):
+        articles = articles.for_detail().order_by("publish_at", "pk")
+        if out == "-":
+            count = self.write(articles, version, self.stdout._out)
+        else:
+            path = Path(out)
+            partial = path.with_name(path.name + ".partial")
+            try:
+                with partial.open("w", encoding="utf-8") as file:
+                    count = self.write(articles, version, file)
+                # Whole or not at all: a failed export leaves no half-written file behind.
+                partial.replace(path)
+            finally:
+                partial.unlink(missing_ok=True)
             self.stderr.write(f"{count} article(s) written to {out} (ninjs {version}).")
+
+    @staticmethod
+    def whole(options):
+        """Whether every article is exported: then every section, person and photo is too."""
+        names = ("section", "author", "status", "published", "since", "until")
+        return not any(options[name] for name in names)
 
     def selected(self, options):
         articles = Article.objects.published() if options["published"] else Article.objects.all()
@@ -78,7 +104,7 @@ class Command(BaseCommand):
                         "(example: 2024-10-17T12:00:00+00:00)."
                     )
                 articles = articles.filter(**{lookup: moment})
-        return articles.for_detail().order_by("publish_at", "pk")
+        return articles
 
     def write(self, articles, version, file):
         count = 0
