@@ -88,6 +88,7 @@ def test_standard_output_is_refused_for_a_fixture(library):
 
 def test_a_failed_export_leaves_no_file_behind(tmp_path, library, monkeypatch):
     (tmp_path / "export").mkdir()
+
     def broken(article, **kwargs):
         raise OSError(28, "No space left on device")
 
@@ -165,7 +166,11 @@ def test_corrections_are_added_with_their_own_time_and_never_twice(tmp_path):
         ),
         ([{"published_at": WHEN}], "corrections[1].text", "required"),
         ([{"text": "   ", "published_at": WHEN}], "corrections[1].text", ""),
-        ([{"text": "Wrong.", "published_at": WHEN, "by": "me"}], "corrections[1].by", "unknown field"),
+        (
+            [{"text": "Wrong.", "published_at": WHEN, "by": "me"}],
+            "corrections[1].by",
+            "unknown field",
+        ),
         ([{"text": "x" * 5001, "published_at": WHEN}], "corrections[1].text", ""),
         ("Wrong.", "corrections", ""),
     ],
