@@ -10,9 +10,20 @@ from django.urls import reverse
 from django.utils.translation import get_language, to_locale
 
 from articles import renditions
+from articles.models.enums import ArticleType
 from newsroom.site import absolute_url
 
 SCHEMA_ORG = "https://schema.org"
+# Each article type as schema.org names it: news's own subtypes, and paid-for content, which
+# is an article but not news.
+SCHEMA_TYPES = {
+    ArticleType.NEWS: "NewsArticle",
+    ArticleType.OPINION: "OpinionNewsArticle",
+    ArticleType.ANALYSIS: "AnalysisNewsArticle",
+    ArticleType.EXPLAINER: "BackgroundNewsArticle",
+    ArticleType.REVIEW: "ReviewNewsArticle",
+    ArticleType.SPONSORED: "AdvertiserContentArticle",
+}
 
 
 def og_locale():
@@ -84,12 +95,16 @@ def byline_entity(request, byline):
 
 
 def article_json_ld(request, article):
-    """The article as a schema.org NewsArticle, following Google's Article guidance."""
+    """
+    The article as a schema.org NewsArticle (or the subtype of its type: OpinionNewsArticle
+    …, AdvertiserContentArticle with its sponsor), following Google's Article guidance.
+    """
     url = absolute(request, article.get_absolute_url())
     published = article.published_at
+    schema_type = SCHEMA_TYPES.get(article.article_type, "NewsArticle")
     data = {
         "@context": SCHEMA_ORG,
-        "@type": "NewsArticle",
+        "@type": schema_type,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.headline,
@@ -103,6 +118,10 @@ def article_json_ld(request, article):
         "inLanguage": settings.LANGUAGE_CODE,
         "isAccessibleForFree": True,
     }
+    if article.sponsor:
+        data["sponsor"] = {"@type": "Organization", "name": article.sponsor}
+    if article.dateline and schema_type.endswith("NewsArticle"):
+        data["dateline"] = article.dateline
     if article.lead_photo_id:
         data["image"] = image_objects(request, article.lead_photo, article.lead_caption)
     data["correction"] = [

@@ -28,7 +28,10 @@ UNCHANGED_SHOWN = 1
 CONTENT_FIELDS = [
     "headline",
     "slug",
+    "article_type",
+    "sponsor",
     "standfirst",
+    "dateline",
     "body",
     "seo_title",
     "seo_description",
@@ -119,6 +122,13 @@ def snapshots(article_ids: Iterable[int]) -> dict[int, dict]:
     return found
 
 
+def content_value(data: dict, name: str):
+    """A content field of a snapshot; one saved before the field existed had its default."""
+    if name in data:
+        return data[name]
+    return Article._meta.get_field(name).get_default()
+
+
 def restored(current: dict, data: dict) -> dict:
     """The snapshot an article taken as `current` will have once `data` is restored."""
     return {**data, **{name: current.get(name) for name in WORKFLOW_FIELDS}}
@@ -149,7 +159,10 @@ FIELDS = [
     for key in [
         "headline",
         "slug",
+        "article_type",
+        "sponsor",
         "standfirst",
+        "dateline",
         "body",
         "section",
         "tags",

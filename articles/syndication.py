@@ -13,6 +13,7 @@ from django.conf import settings
 
 from articles import display
 from articles.models import Article
+from articles.models.enums import IPTC_GENRE_CV, IPTC_GENRES
 from newsroom.site import absolute_url
 
 VERSIONS = ("2.2", "3.1")
@@ -37,13 +38,16 @@ _CAMEL = {
 }
 
 
-def article_ninjs(article: Article, *, version: str = "3.1") -> dict:
-    """`article` as one ninjs document of `version` ("2.2" or "3.1")."""
+def article_ninjs(article: Article, *, version: str = "3.1", request=None) -> dict:
+    """
+    `article` as one ninjs document of `version` ("2.2" or "3.1"). Its addresses are under
+    SITE_URL, else on `request`'s host (absolute_url()).
+    """
     if version not in VERSIONS:
         raise ValueError(f"ninjs {version!r}: one of {', '.join(VERSIONS)}")
     photo = article.lead_photo
     document = {
-        "uri": absolute_url(article.get_absolute_url()),
+        "uri": absolute_url(article.get_absolute_url(), request),
         "standard": {"name": "ninjs", "version": version, "schema": _SCHEMA.format(version)},
         "type": "composite" if photo else "text",
         "representationtype": "full",
@@ -56,6 +60,13 @@ def article_ninjs(article: Article, *, version: str = "3.1") -> dict:
     }
     if article.embargoed_until:
         document["embargoed"] = _time(article.embargoed_until)
+    if article.dateline:
+        document["located"] = article.dateline
+    genre = IPTC_GENRES.get(article.article_type)
+    if genre:
+        document["genres"] = [
+            {"name": article.get_article_type_display(), "uri": IPTC_GENRE_CV + genre}
+        ]
     if article.standfirst:
         document["descriptions"] = [
             {"role": "summary", "contenttype": "text/plain", "value": article.standfirst}
@@ -67,12 +78,20 @@ def article_ninjs(article: Article, *, version: str = "3.1") -> dict:
         document["by"] = byline
     bylines = list(article.bylines.all())
     people = [
-        {"name": b.author.name, "rel": "author", "uri": absolute_url(b.author.get_absolute_url())}
+        {
+            "name": b.author.name,
+            "rel": "author",
+            "uri": absolute_url(b.author.get_absolute_url(), request),
+        }
         for b in bylines
         if b.author_id
     ]
     organisations = [
-        {"name": b.agency.name, "rel": "author", "uri": absolute_url(b.agency.get_absolute_url())}
+        {
+            "name": b.agency.name,
+            "rel": "author",
+            "uri": absolute_url(b.agency.get_absolute_url(), request),
+        }
         for b in bylines
         if b.agency_id
     ]
@@ -84,16 +103,16 @@ def article_ninjs(article: Article, *, version: str = "3.1") -> dict:
     if tags:
         document["subjects"] = [{"name": name} for name in tags]
     if photo:
-        document["associations"] = [_picture(article, photo, version)]
+        document["associations"] = [_picture(article, photo, version, request)]
     document = {key: value for key, value in document.items() if value not in (None, "")}
     return _camel(document) if version.startswith("3.") else document
 
 
-def _picture(article, photo, version):
+def _picture(article, photo, version, request):
     picture = {
         "name": "featureimage",
         # The supplier's identifier when it came with one, else its file's address.
-        "uri": photo.external_id or absolute_url(photo.image.url),
+        "uri": photo.external_id or absolute_url(photo.image.url, request),
         "type": "picture",
         "headlines": [{"role": "alt", "contenttype": "text/plain", "value": photo.alt_text}],
         "by": photo.creator,
@@ -103,7 +122,7 @@ def _picture(article, photo, version):
         "renditions": [
             {
                 "name": "original",
-                "href": absolute_url(photo.image.url),
+                "href": absolute_url(photo.image.url, request),
                 "contenttype": _image_type(photo.image.name),
                 "width": photo.width,
                 "height": photo.height,

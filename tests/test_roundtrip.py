@@ -60,6 +60,8 @@ BLOCKS = st.one_of(
 ARTICLE = st.fixed_dictionaries(
     {
         "headline": LINE,
+        "type": st.sampled_from(Article.Type.values),
+        "dateline": TEXT.map(lambda t: t[:100]),
         "standfirst": TEXT,
         "body": st.lists(BLOCKS, max_size=4).map("".join),
         "status": st.sampled_from(Article.Status.values),
@@ -223,6 +225,9 @@ def _article_input(n, story, sections, photos):
     article = Article(
         slug=f"story-{n}",
         headline=story["headline"],
+        article_type=story["type"],
+        sponsor=story["headline"][:120] if story["type"] == Article.Type.SPONSORED else "",
+        dateline=story["dateline"],
         standfirst=story["standfirst"],
         body=story["body"],
         section=sections[n % len(sections)],
@@ -293,6 +298,7 @@ def _snapshot():
     articles = {
         article.slug: (
             (article.headline, article.standfirst, article.body, article.section.slug),
+            (article.article_type, article.sponsor, article.dateline),
             (article.status, article.publish_at, article.first_published_at),
             (article.last_updated_at, article.embargoed_until, article.embargo_note),
             (article.lead_photo.content_hash if article.lead_photo_id else None),

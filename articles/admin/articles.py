@@ -112,6 +112,7 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
     list_filter = [
         WorkflowFilter,
         "status",
+        "article_type",
         "section",
         ("bylines__author", admin.RelatedOnlyFieldListFilter),
         "tags",
@@ -125,7 +126,22 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
     actions = ["publish_selected", "unpublish_selected", "lift_embargo_selected"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body", "section", "tags"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "dateline",
+                    "body",
+                    "section",
+                    "tags",
+                    "article_type",
+                    "sponsor",
+                ]
+            },
+        ),
         ("Lead photo", {"fields": ["lead_photo", "lead_photo_caption"]}),
         (
             "Publication",

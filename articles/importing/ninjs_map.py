@@ -19,7 +19,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from articles.models import Article
+from articles.models.enums import IPTC_GENRE_CV, IPTC_GENRES, ArticleType
+
 STORY_TYPES = {None, "text", "composite"}
+DATELINE_LENGTH = Article._meta.get_field("dateline").max_length
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 # Descriptions that are a story's summary, and a picture's caption, by role (None: no role).
 SUMMARY_ROLES = (None, "summary", "lead", "text", "abstract", "main")
@@ -174,13 +178,45 @@ def map_item(data: dict, known: Known, *, folder: Path) -> Mapped:
     if tags:
         article["tags"] = tags
     article["bylines"] = _bylines(data, known, mapped)
-    if data.get("located"):
-        mapped.warnings.append(("located", "no dateline field yet: not imported."))
+    dateline = " ".join(str(data.get("located") or "").split())
+    if dateline:
+        article["dateline"] = dateline[:DATELINE_LENGTH]
+        if len(dateline) > DATELINE_LENGTH:
+            mapped.warnings.append(("located", f"longer than {DATELINE_LENGTH} characters: cut."))
+    article_type = _article_type(data.get("genres"), mapped)
+    if article_type:
+        article["article_type"] = article_type
     photo = _lead_photo(data.get("associations"), uri, folder, mapped)
     if photo:
         article["lead_photo"] = photo["id"]
     mapped.article = article
     return mapped
+
+
+def _article_type(genres, mapped):
+    """The type an item's IPTC genres name (by URI, QCode or name); None for news."""
+    by_code = {code.lower(): kind for kind, code in IPTC_GENRES.items()}
+    for genre in genres or []:
+        if not isinstance(genre, dict):
+            continue
+        for value in (genre.get("uri"), genre.get("qcode"), genre.get("name")):
+            if not isinstance(value, str):
+                continue
+            code = value.removeprefix(IPTC_GENRE_CV).removeprefix("genre:").lower()
+            kind = by_code.get(code) or by_code.get(code.replace(" ", "_"))
+            if kind == ArticleType.SPONSORED:
+                # ninjs names no sponsor, which sponsored content must show: an editor's call.
+                mapped.warnings.append(
+                    (
+                        "genres",
+                        "advertiser-supplied content: imported as news, since ninjs "
+                        "names no sponsor; set its type and sponsor before publishing.",
+                    )
+                )
+                return None
+            if kind:
+                return kind.value
+    return None
 
 
 def version_key(data) -> str:

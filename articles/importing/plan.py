@@ -54,8 +54,11 @@ SCALARS = {
     "articles": [
         "headline",
         "standfirst",
+        "dateline",
         "body",
         "status",
+        "article_type",
+        "sponsor",
         "lead_photo_caption",
         "seo_title",
         "seo_description",
@@ -74,7 +77,12 @@ RELATIONS = {
     "authors": [("portrait", "photos")],
     "articles": [("section", "sections"), ("lead_photo", "photos")],
 }
-DEFAULTS = {"order": 0, "in_navigation": True, "status": Article.Status.DRAFT}
+DEFAULTS = {
+    "order": 0,
+    "in_navigation": True,
+    "status": Article.Status.DRAFT,
+    "article_type": Article.Type.NEWS,
+}
 NOUNS = {
     "sections": "section",
     "agencies": "agency",

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import html
-from articles.models.enums import ArticleStatus
+from articles.models.enums import ArticleStatus, ArticleType
 from articles.models.fields import CleanTextModel, longest
 from articles.models.loading import RecordedModel
 from articles.models.photos import Photo
@@ -25,6 +25,7 @@ from articles.models.sections import Section
 
 class Article(CleanTextModel, RecordedModel):
     Status = ArticleStatus
+    Type = ArticleType
 
     headline = models.CharField("headline", max_length=200)
     slug = models.SlugField(
@@ -49,6 +50,28 @@ class Article(CleanTextModel, RecordedModel):
     )
     section = models.ForeignKey(
         Section, verbose_name="section", on_delete=models.PROTECT, related_name="articles"
+    )
+    article_type = models.CharField(
+        "type",
+        max_length=12,
+        choices=Type.choices,
+        default=Type.NEWS,
+        help_text="Shown as a label on the story and its cards (news has none): opinion is a "
+        "writer's view, analysis interprets the news, an explainer gives the background, a "
+        "review judges a work. Sponsored content was paid for and must name its sponsor.",
+    )
+    sponsor = models.CharField(
+        "sponsor",
+        max_length=120,
+        blank=True,
+        help_text="Who paid for a sponsored story, shown to readers with it. Example: Acme Bank.",
+    )
+    dateline = models.CharField(
+        "dateline",
+        max_length=100,
+        blank=True,
+        help_text="Where the story was reported from, printed before its first paragraph. "
+        "Example: KYIV.",
     )
     tags = TaggableManager("tags", blank=True, help_text="A comma-separated list of tags.")
     status = models.CharField(
@@ -178,6 +201,8 @@ class Article(CleanTextModel, RecordedModel):
             models.Index(
                 fields=["section", "status", "-publish_at", "-id"], name="article_section_publish"
             ),
+            # Partners poll for what changed since a moment (articles.api).
+            models.Index(fields=["modified_at"], name="article_modified"),
         ]
 
     def __str__(self):
@@ -221,6 +246,10 @@ class Article(CleanTextModel, RecordedModel):
                 errors["lead_photo"] = (
                     "The lead photo has no alt text. Add it on the photo before publishing."
                 )
+        if self.article_type == self.Type.SPONSORED and not self.sponsor.strip():
+            errors["sponsor"] = "Sponsored content must say who paid for it."
+        if self.sponsor.strip() and self.article_type != self.Type.SPONSORED:
+            errors["sponsor"] = "Only sponsored content has a sponsor: choose that type."
         if self.embargo_note.strip() and self.embargoed_until is None:
             errors["embargo_note"] = "An embargo note needs an embargo time."
         if (
@@ -231,6 +260,11 @@ class Article(CleanTextModel, RecordedModel):
             errors["last_updated_at"] = "The update time cannot be before the first publication."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def label(self):
+        """The type readers see over the headline; "" for news, which needs none."""
+        return "" if self.article_type == self.Type.NEWS else self.get_article_type_display()
 
     @property
     def goes_live_at(self):

@@ -145,7 +145,7 @@ def article_revision_restore(*, revision: ArticleRevision, user=None) -> Article
         raise ValidationError(errors)
 
     for name in revisions.CONTENT_FIELDS:
-        setattr(article, name, data[name])
+        setattr(article, name, revisions.content_value(data, name))
     article.section, article.lead_photo = section, photo
     note = f"Restored the version of {revisions.local_time(revision.created_at)}"
     with events.door(events.Door.RESTORE, note=note):
