@@ -51,10 +51,10 @@ ROLES = {
 }
 OVERSIGHT = {(app, f"view_{model}") for app, model in OVERSIGHT_MODELS}
 OVERSIGHT_ROLES = ["Editor", "Administrator"]
-# Administrators manage people as well as content: every permission of these apps, and users
-# and groups. Superusers stay superusers.
+# Administrators manage people as well as content: every permission of these apps (the news
+# partners and their API keys included), and users and groups. Superusers stay superusers.
 ADMINISTRATOR = "Administrator"
-ADMINISTRATOR_APPS = ["articles", "taggit", "redirects", "sites"]
+ADMINISTRATOR_APPS = ["articles", "taggit", "redirects", "sites", "partners"]
 ADMINISTRATOR_MODELS = ["user", "group"]
 
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "newsroom.audit",
     # After django_otp's plugins: it replaces their admin pages with ones that audit removals.
     "newsroom.accounts",
+    # News partners and their API keys, for the Partner API (articles.api).
+    "newsroom.partners",
     "articles",
 ]
 
@@ -412,6 +414,11 @@ for _url in NEWSROOM_FRONT_CACHE_URLS:
         )
 # PostgreSQL's text search configuration for site search: the language of the stories.
 NEWSROOM_SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
+# The Partner API (docs/partner-api.md): how many requests a partner's key may make each
+# minute, unless the partner's own limit in the admin says otherwise.
+NEWSROOM_PARTNER_API_RATE_PER_MINUTE = env.int("PARTNER_API_RATE_PER_MINUTE", default=120)
+if NEWSROOM_PARTNER_API_RATE_PER_MINUTE < 1:
+    raise ImproperlyConfigured("PARTNER_API_RATE_PER_MINUTE must be 1 or more.")
 # Widths in pixels of the resized copies of each photo; after a change run make_renditions.
 NEWSROOM_RENDITION_WIDTHS = env.list(
     "RENDITION_WIDTHS", cast=int, default=[320, 640, 960, 1280, 1600]

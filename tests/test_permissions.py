@@ -65,6 +65,8 @@ ADMINISTRATOR_PERMISSIONS = (
     | codenames("redirects", ["redirect"])
     | codenames("sites", ["site"])
     | codenames("auth", ["user", "group"])
+    # News partners and their API keys (newsroom.partners).
+    | codenames("partners", ["partner"])
     | OVERSIGHT_PERMISSIONS
 )
 

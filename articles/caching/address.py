@@ -25,6 +25,8 @@ from django.http.cookie import parse_cookie
 # number on an article) cannot fill the cache.
 CACHEABLE_PARAMETERS = frozenset({"page", "p"})
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+# Headers that carry credentials (the Partner API's keys, articles.api).
+CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 _PAGE = "newsroom:page:"
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
@@ -54,10 +56,13 @@ def cacheable(meta) -> bool:
     Whether the page cache may answer the request of this environ: an anonymous reader's GET
     or HEAD of a page (not a static or uploaded file), whose query string at most picks a page
     of a list. Readers are told from staff by their session cookie, which only signing in
-    gives.
+    gives. A request carrying credentials (a partner's API key) is answered for them alone:
+    never from the cache, and never kept (as RFC 9111 asks of shared caches).
     """
     _, session_cookie, files, _, _ = _settings()
     if meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    if any(header in meta for header in CREDENTIAL_HEADERS):
         return False
     cookies = meta.get("HTTP_COOKIE", "")
     if session_cookie in cookies and session_cookie in parse_cookie(cookies):
