@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.db.models import Prefetch, Q
 
-from articles.models import Agency, Article, Author, Photo, Section
+from articles.models import Agency, Article, Author, LiveEntry, Photo, Section
 from newsroom.site import absolute_url
 
 NOTE = (
@@ -101,7 +101,13 @@ def _articles(articles) -> Iterator[Article]:
         articles.order_by("slug")
         .with_rows()
         .select_related("lead_photo")
-        .prefetch_related(Prefetch("corrections"))
+        .prefetch_related(
+            Prefetch("corrections"),
+            Prefetch(
+                "live_entries",
+                queryset=LiveEntry.objects.for_page().order_by("published_at", "pk"),
+            ),
+        )
     )
     return queryset.iterator(chunk_size=BATCH)
 
@@ -114,12 +120,18 @@ def _small_kinds(articles, *, whole):
     else:
         chosen = articles.values("pk")
         sections = Section.objects.filter(articles__in=chosen)
-        authors = Author.objects.filter(bylines__article__in=chosen)
+        authors = Author.objects.filter(
+            Q(bylines__article__in=chosen) | Q(live_entries__article__in=chosen)
+        )
         photos = Photo.objects.filter(
-            Q(lead_articles__in=chosen) | Q(pk__in=authors.values("portrait"))
+            Q(lead_articles__in=chosen)
+            | Q(live_entries__article__in=chosen)
+            | Q(pk__in=authors.values("portrait"))
         )
         agencies = Agency.objects.filter(
-            Q(bylines__article__in=chosen) | Q(photos__in=photos.values("pk"))
+            Q(bylines__article__in=chosen)
+            | Q(live_entries__article__in=chosen)
+            | Q(photos__in=photos.values("pk"))
         )
     photos = sorted(photos.distinct().select_related("source"), key=photo_key)
     return {
@@ -258,8 +270,25 @@ def article_record(article: Article, *, exported: set | None = None, warn=None) 
             {"text": correction.text, "published_at": _time(correction.published_at)}
             for correction in article.corrections.all()
         ],
+        "live_ended_at": _time(article.live_ended_at),
+        "live_entries": [live_entry_record(entry) for entry in article.live_entries.all()],
     }
     return _present(record)
+
+
+def live_entry_record(entry) -> dict:
+    record = _present(
+        {
+            "published_at": _time(entry.published_at),
+            "title": entry.title,
+            "body": entry.body,
+            "photo": photo_key(entry.photo) if entry.photo_id else None,
+            "photo_caption": entry.photo_caption,
+            "author": entry.author.slug if entry.author_id else None,
+            "agency": entry.agency.slug if entry.agency_id else None,
+        }
+    )
+    return record | {"pinned": entry.pinned, "key_event": entry.key_event}
 
 
 def _byline(byline) -> dict:

@@ -1,17 +1,30 @@
-"""RSS 2.0 and Atom 1.0 feeds of the latest published articles, lead photos as Media RSS."""
+"""
+RSS 2.0 and Atom 1.0 feeds of the latest published articles, lead photos as Media RSS; and of
+the latest corrections to them.
+"""
 
 import copy
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles import caching, display, renditions, text
-from articles.models import Agency, Article, Author, Section, public_tags
+from articles.models import (
+    Agency,
+    Article,
+    Author,
+    Correction,
+    LiveEntry,
+    Section,
+    live_key,
+    public_tags,
+)
 from newsroom.site import absolute_url, site_host
 
 FEED_ITEM_COUNT = 30
@@ -80,7 +93,15 @@ class XmlSafeFeedMixin:
         super().add_item(*_xml_safe(args), **_xml_safe(kwargs))
 
 
-class MediaRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
+class XmlSafeRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
+    """RSS 2.0 that no stored text can break."""
+
+
+class XmlSafeAtomFeed(XmlSafeFeedMixin, Atom1Feed):
+    """Atom 1.0 that no stored text can break."""
+
+
+class MediaRssFeed(XmlSafeRssFeed):
     """RSS 2.0 with each item's image as Media RSS."""
 
     def rss_attributes(self):
@@ -91,7 +112,7 @@ class MediaRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
         add_media_content(handler, item["media"])
 
 
-class MediaAtomFeed(XmlSafeFeedMixin, Atom1Feed):
+class MediaAtomFeed(XmlSafeAtomFeed):
     """Atom 1.0 with each entry's image as Media RSS."""
 
     def root_attributes(self):
@@ -286,3 +307,123 @@ class TagFeed(ArticleFeed):
 
     def description(self, tag):
         return _("The latest stories tagged “%(tag)s”.") % {"tag": tag.name}
+
+
+class CorrectionFeed(ArticleFeed):
+    """The latest corrections to published articles, each linking to it at the story's foot."""
+
+    feed_type = XmlSafeRssFeed
+
+    def get_object(self, request):
+        # Stale when a correction is added, or a story reaches or leaves readers.
+        caching.page_shows_lists(request, caching.CORRECTIONS, caching.ALL_ARTICLES)
+        return None
+
+    def items(self, obj):
+        return Correction.objects.published().select_related("article__section")[:FEED_ITEM_COUNT]
+
+    def title(self, obj):
+        return _("Corrections – %(site)s") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def link(self, obj):
+        return self.absolute(reverse("articles:corrections"))
+
+    def description(self, obj):
+        return _("The latest corrections to stories from %(site)s.") % {
+            "site": settings.NEWSROOM_SITE_NAME
+        }
+
+    def item_title(self, correction):
+        return _("Correction: %(headline)s") % {"headline": correction.article.headline}
+
+    def item_description(self, correction):
+        return escape(correction.text)
+
+    def item_link(self, correction):
+        return self.absolute(correction.get_absolute_url())
+
+    def item_guid(self, correction):
+        # On the correction's id, like an article's: the story's address may change.
+        host = site_host(self.request)
+        return f"tag:{host},{correction.published_at:%Y-%m-%d}:correction:{correction.pk}"
+
+    def item_pubdate(self, correction):
+        return correction.published_at
+
+    def item_updateddate(self, correction):
+        # Corrections are never edited.
+        return correction.published_at
+
+    def item_author_name(self, correction):
+        return None
+
+    def item_categories(self, correction):
+        return [correction.article.section.name]
+
+    def item_extra_kwargs(self, correction):
+        return {}
+
+
+class LiveFeed(ArticleFeed):
+    """A published live blog's latest updates, each linking to it on the blog's page."""
+
+    feed_type = XmlSafeRssFeed
+
+    def get_object(self, request, slug):
+        article = (
+            Article.objects.published()
+            .filter(slug=slug, article_type=Article.Type.LIVE)
+            .select_related("section")
+            .first()
+        )
+        if article is None:
+            raise Http404("No live blog at this address.")
+        # Stale when an update is posted, changed or taken down, or the blog itself changes.
+        caching.page_shows_lists(request, live_key(article.pk))
+        return article
+
+    def items(self, article):
+        entries = list(
+            LiveEntry.objects.filter(article=article).for_page().newest_first()[:FEED_ITEM_COUNT]
+        )
+        for entry in entries:
+            entry.article = article
+        return entries
+
+    def title(self, article):
+        return _("%(headline)s – live updates") % {"headline": article.headline}
+
+    def link(self, article):
+        return self.absolute(article.get_absolute_url())
+
+    def description(self, article):
+        return article.description_for_search or self.title(article)
+
+    def item_title(self, entry):
+        return entry.summary
+
+    def item_description(self, entry):
+        # The update as its page shows it: sanitised HTML, which both formats read as HTML.
+        return entry.body
+
+    def item_link(self, entry):
+        return self.absolute(entry.get_absolute_url())
+
+    def item_guid(self, entry):
+        host = site_host(self.request)
+        return f"tag:{host},{entry.published_at:%Y-%m-%d}:live-update:{entry.pk}"
+
+    def item_pubdate(self, entry):
+        return entry.published_at
+
+    def item_updateddate(self, entry):
+        return entry.modified_at
+
+    def item_author_name(self, entry):
+        return entry.byline_name or None
+
+    def item_categories(self, entry):
+        return []
+
+    def item_extra_kwargs(self, entry):
+        return {}

@@ -7,6 +7,7 @@ the request, since crawlers and social networks read them out of context.
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.translation import get_language, to_locale
 
 from articles import renditions
@@ -23,7 +24,11 @@ SCHEMA_TYPES = {
     ArticleType.EXPLAINER: "BackgroundNewsArticle",
     ArticleType.REVIEW: "ReviewNewsArticle",
     ArticleType.SPONSORED: "AdvertiserContentArticle",
+    ArticleType.LIVE: "LiveBlogPosting",
 }
+# The live blog's latest updates in its structured data: enough for search engines' live
+# badges, without making a long-running blog's page heavy.
+LIVE_UPDATES_DESCRIBED = 50
 
 
 def og_locale():
@@ -94,10 +99,11 @@ def byline_entity(request, byline):
     return entity
 
 
-def article_json_ld(request, article):
+def article_json_ld(request, article, entries=()):
     """
     The article as a schema.org NewsArticle (or the subtype of its type: OpinionNewsArticle
-    …, AdvertiserContentArticle with its sponsor), following Google's Article guidance.
+    …, AdvertiserContentArticle with its sponsor, LiveBlogPosting with its latest `entries`
+    as liveBlogUpdate), following Google's Article guidance.
     """
     url = absolute(request, article.get_absolute_url())
     published = article.published_at
@@ -118,6 +124,8 @@ def article_json_ld(request, article):
         "inLanguage": settings.LANGUAGE_CODE,
         "isAccessibleForFree": True,
     }
+    if article.article_type == ArticleType.LIVE:
+        data.update(live_blog(request, article, entries))
     if article.sponsor:
         data["sponsor"] = {"@type": "Organization", "name": article.sponsor}
     if article.dateline and schema_type.endswith("NewsArticle"):
@@ -134,6 +142,34 @@ def article_json_ld(request, article):
         for correction in article.corrections.all()
     ]
     return {name: value for name, value in data.items() if value not in (None, "", [])}
+
+
+def live_blog(request, article, entries):
+    """A LiveBlogPosting's own properties: its coverage times and its latest updates."""
+    published = article.published_at
+    updates = [
+        {
+            "@type": "BlogPosting",
+            "headline": entry.summary,
+            "articleBody": " ".join(strip_tags(entry.body).split()),
+            "datePublished": entry.published_at.isoformat(),
+            "url": absolute(request, entry.get_absolute_url()),
+            **(
+                {"author": {"@type": "Person", "name": entry.author.name}}
+                if entry.author_id
+                else {}
+            ),
+        }
+        for entry in list(entries)[:LIVE_UPDATES_DESCRIBED]
+    ]
+    data = {
+        "coverageStartTime": published.isoformat() if published else None,
+        "coverageEndTime": article.live_ended_at.isoformat() if article.live_ended_at else None,
+        "liveBlogUpdate": updates,
+    }
+    if updates:
+        data["dateModified"] = max(entry.published_at for entry in entries).isoformat()
+    return data
 
 
 def breadcrumbs_json_ld(request, trail):

@@ -20,6 +20,11 @@ def can_publish(user) -> bool:
     return user is None or user.has_perm(PUBLISH)
 
 
+def can_arrange_fronts(user) -> bool:
+    """Whether `user` may pin stories to the home page and the section pages."""
+    return user is None or user.has_perm("articles.add_frontarrangement")
+
+
 def can_add(user) -> bool:
     """Whether `user` may start a new article."""
     return user is None or user.has_perm("articles.add_article")

@@ -30,6 +30,9 @@ ROLES = {
         ("articles", "agency"): VIEW,
         ("articles", "correction"): VIEW,
         ("articles", "articlerevision"): VIEW,
+        # Reporters post updates to live blogs; editors also take them down.
+        ("articles", "liveentry"): ["add", "change", "view"],
+        ("articles", "liveentryrevision"): VIEW,
         ("taggit", "tag"): ["add", "view"],
     },
     "Editor": {
@@ -43,6 +46,11 @@ ROLES = {
         # Corrections are appended, never edited or removed.
         ("articles", "correction"): ["add", "view"],
         ("articles", "articlerevision"): VIEW,
+        # Arranging the home page and the section pages; past arrangements are history.
+        ("articles", "frontarrangement"): ["add", "view", "delete"],
+        ("articles", "frontslot"): ["add", "view"],
+        ("articles", "liveentry"): ALL,
+        ("articles", "liveentryrevision"): VIEW,
         ("taggit", "tag"): ALL,
         ("taggit", "taggeditem"): ALL,
         ("redirects", "redirect"): ALL,
@@ -119,3 +127,35 @@ def roles_grant_oversight(*, apps=global_apps, using=DEFAULT_DB_ALIAS) -> None:
     )
     for group in Group.objects.using(using).filter(name__in=OVERSIGHT_ROLES):
         group.permissions.add(*wanted)
+
+
+def roles_grant(*, models, apps=global_apps, using=DEFAULT_DB_ALIAS) -> None:
+    """
+    Give the existing groups what ROLES says of `models` ((app, model) pairs new since the
+    groups were made), and the Administrator every permission of them.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for label in {app for app, _ in models}:
+        create_permissions(global_apps.get_app_config(label), verbosity=0, apps=apps, using=using)
+    permissions = list(
+        Permission.objects.using(using)
+        .filter(content_type__app_label__in={app for app, _ in models})
+        .select_related("content_type")
+    )
+    of_models = [
+        p for p in permissions if (p.content_type.app_label, p.content_type.model) in models
+    ]
+    for group in Group.objects.using(using).filter(name__in=[*ROLES, ADMINISTRATOR]):
+        if group.name == ADMINISTRATOR:
+            group.permissions.add(*of_models)
+            continue
+        wanted = {
+            (app, f"{action}_{model}")
+            for (app, model), actions in ROLES[group.name].items()
+            if (app, model) in models
+            for action in actions
+        }
+        group.permissions.add(
+            *(p for p in of_models if (p.content_type.app_label, p.codename) in wanted)
+        )

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from articles import caching, tasks
 from articles.models import Article, Photo
 from articles.services import events
+from articles.services.live import live_revisions_for_changes
 from articles.services.photos import RENDITION_INPUTS
 from articles.services.revisions import revisions_for_changes
 from newsroom.audit.models import AuditEntry
@@ -35,6 +36,7 @@ def audit_for_changes(changes: Sequence[events.Change]) -> None:
             object_repr=change.label,
             fields=list(change.fields),
             summary=change.note,
+            ip_address=change.ip_address,
         )
         for change in changes
         if change.action != events.Action.DERIVE
@@ -82,6 +84,7 @@ def connect() -> None:
     """Subscribe everything that follows a change, in this order."""
     for subscriber in (
         revisions_for_changes,
+        live_revisions_for_changes,
         audit_for_changes,
         pages_for_changes,
         search_for_changes,

@@ -385,6 +385,11 @@ NEWSROOM_AD_SLOT_AFTER_PARAGRAPH = env.int("AD_SLOT_AFTER_PARAGRAPH", default=1)
 NEWSROOM_AD_SLOT_EVERY = env.int("AD_SLOT_EVERY", default=6)
 NEWSROOM_AD_SLOT_MIN_PARAGRAPHS = env.int("AD_SLOT_MIN_PARAGRAPHS", default=4)
 NEWSROOM_ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+# Live blogs: how often a reader's page asks for new updates (seconds), which is also how long
+# front caches may keep the answer.
+NEWSROOM_LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)
+if NEWSROOM_LIVE_POLL_SECONDS < 1:
+    raise ImproperlyConfigured("LIVE_POLL_SECONDS must be 1 or more.")
 # Anonymous readers' pages are cached this many seconds at most (0: no page cache); any content
 # change makes them stale at once. Browsers may keep a page BROWSER_CACHE_SECONDS without
 # asking again (0: they revalidate each time, and get a 304 when nothing changed).

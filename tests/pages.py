@@ -21,9 +21,11 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import override_settings
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from articles import services
+from articles.models import Article, LiveEntry
 from tests.test_seed import SEED_FIXTURE, SLUG
 
 
@@ -46,6 +48,8 @@ PAGE_TYPES = [
         lambda: _reverse("article-detail", slug=SLUG),
         lead_image="article figure img",
     ),
+    PageType("article-sponsored", lambda: _reverse("article-detail", slug=SPONSORED_SLUG)),
+    PageType("article-live", lambda: _reverse("article-detail", slug=LIVE_SLUG)),
     PageType("section", lambda: _reverse("section-detail", slug="world")),
     PageType("author", lambda: _reverse("author-detail", slug="angela-skujins")),
     PageType("agency", lambda: _reverse("agency-detail", slug="ap")),
@@ -54,6 +58,7 @@ PAGE_TYPES = [
     PageType("archive-year", lambda: _reverse("archive-year", year="2024")),
     PageType("archive-month", lambda: _reverse("archive-month", year="2024", month="10")),
     PageType("search", lambda: _reverse("search") + "?q=NATO"),
+    PageType("corrections", lambda: _reverse("corrections")),
     PageType("404", lambda: "/articles/no-such-story/", status=404),
 ]
 
@@ -80,6 +85,70 @@ CHROMIUM_ARGS = [
 def seed_import():
     """Import the demo story with its photo, bylines, section, tags and Read more links."""
     call_command("import_articles", str(SEED_FIXTURE), stdout=io.StringIO())
+
+
+LIVE_SLUG = "test-live-blog"
+SPONSORED_SLUG = "australia-approves-major-no-strings-attached-tank-donation-to-ukraine"
+
+
+def seed_corrected():
+    """
+    The demo seed as the checked site shows it: its story corrected once (the corrections page
+    lists it, as the story does), with its dateline, pinned as the home page's lead with a top
+    story under it; and one of its placeholder stories labelled as sponsored content.
+    """
+    seed_import()
+    story = Article.objects.get(slug=SLUG)
+    # The seed's story was told from NATO's headquarters in Brussels.
+    story.dateline = "BRUSSELS"
+    services.article_save(
+        article=story,
+        corrections=["An earlier version of this story gave the wrong date for the NATO summit."],
+    )
+    sponsored = Article.objects.get(slug=SPONSORED_SLUG)
+    sponsored.article_type, sponsored.sponsor = "sponsored", "Example sponsor (test data)"
+    services.article_save(article=sponsored)
+    top = Article.objects.get(slug="does-ukraine-really-want-to-go-nuclear")
+    services.front_arrange(articles=[story, top], note="Checked site")
+    blog = services.article_save(
+        article=Article(
+            headline="Test live blog",
+            slug=LIVE_SLUG,
+            section=story.section,
+            article_type=Article.Type.LIVE,
+            standfirst="Test data: a live blog with a pinned update and a key event.",
+            status=Article.Status.PUBLISHED,
+            publish_at=story.publish_at,
+        )
+    )
+    for title, fields in (
+        ("Test key event", {"key_event": True}),
+        ("Test pinned", {"pinned": True}),
+    ):
+        services.live_entry_save(
+            entry=LiveEntry(
+                article=blog,
+                title=title,
+                body='<p>Test update: <a href="https://example.org/">a link</a>.</p>',
+                author=story.bylines.first().author,
+                **fields,
+            )
+        )
+
+
+# The password of the staff accounts browser tests make, and how they sign in with it.
+PASSWORD = "a long test passphrase"
+
+
+def log_in(browser, site, username, *, width=1366):
+    """A new tab of `browser`, signed in to `site`'s admin as `username`."""
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto(f"{site.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_contain_text(username)
+    return page
 
 
 NPM_HINT = "run `make test` with npm installed (it runs npm ci --prefix tests)"

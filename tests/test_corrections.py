@@ -39,7 +39,7 @@ def test_correction_is_shown_at_the_foot_of_the_article_with_its_time(client, ar
     assert text(section.h2) == "Correction"
     [item] = section.select("li")
     assert item["id"] == f"correction-{correction.pk}"
-    assert item.time["datetime"] == correction.published_at.isoformat()
+    assert item.time["datetime"] == correction.published_at.isoformat(timespec="seconds")
     assert text(item).endswith(": An earlier version gave the wrong date for the summit.")
 
 
@@ -50,7 +50,7 @@ def test_a_correction_marks_the_article_updated(client, article):
     dates = page(client, article).select(".dates time")
 
     assert article.last_updated_at == correction.published_at
-    assert dates[1]["datetime"] == correction.published_at.isoformat()
+    assert dates[1]["datetime"] == correction.published_at.isoformat(timespec="seconds")
 
 
 def test_corrections_are_in_the_json_ld(client, article):

@@ -9,11 +9,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from tests.pages import SCREENSHOTS, live_site, open_chromium, seed_import
+from tests.pages import PASSWORD, SCREENSHOTS, live_site, log_in, open_chromium, seed_import
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a long test passphrase"
 # A busy 2-core CI machine runs Chromium beside the server: give each step room, not a race.
 expect.set_options(timeout=20_000)
 HEADLINE = "Rutte visits Kyiv to discuss NATO membership"
@@ -43,16 +42,6 @@ def media_root(settings):
 def browser():
     with open_chromium() as browser:
         yield browser
-
-
-def log_in(browser, site, username):
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{site.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#user-tools")).to_contain_text(username)
-    return page
 
 
 def choose(page, select_id, search, shown=None):

@@ -17,6 +17,7 @@ from tests.pages import (
     installed,
     live_site,
     open_chromium,
+    seed_corrected,
     vnu_errors,
 )
 
@@ -29,8 +30,11 @@ each_page_type = pytest.mark.parametrize("page_type", PAGE_TYPES, ids=attrgetter
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo seed, imported once (it is slow) and served live; the database is emptied after."""
-    with live_site(django_db_blocker, tmp_path_factory.mktemp("media")) as server:
+    """
+    The demo seed, its story corrected, imported once (it is slow) and served live; the
+    database is emptied after.
+    """
+    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), seed_corrected) as server:
         yield server
 
 
@@ -109,11 +113,12 @@ def test_page_type_fits_the_width_with_styles_and_lead_image(open_page, page_typ
         )
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @each_page_type
-def test_page_type_has_no_accessibility_violations(page_type, open_page):
-    """axe-core finds no WCAG 2.2 A/AA or best-practice violations at desktop width."""
+def test_page_type_has_no_accessibility_violations(page_type, open_page, width):
+    """axe-core finds no WCAG 2.2 A/AA or best-practice violations at phone and desktop width."""
     axe_script = installed(AXE_SCRIPT, NPM_HINT)
-    tab, _ = open_page(page_type, 1280)
+    tab, _ = open_page(page_type, width)
 
     violations = axe_violations(tab, axe_script)
 

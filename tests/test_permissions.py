@@ -38,6 +38,9 @@ REPORTER_PERMISSIONS = (
     | codenames("articles", ["photo"], ["add", "change", "view"])
     | codenames("articles", ["section", "author", "agency", "correction"], ["view"])
     | {"articles.view_articlerevision", "taggit.add_tag", "taggit.view_tag"}
+    # Live blogs: reporters post updates and correct them; editors also take them down.
+    | codenames("articles", ["liveentry"], ["add", "change", "view"])
+    | {"articles.view_liveentryrevision"}
 )
 # The audit log and the background tasks: read by those who run the newsroom, changed by nobody.
 OVERSIGHT_PERMISSIONS = {"audit.view_auditentry", "django_tasks_database.view_dbtaskresult"}
@@ -45,6 +48,12 @@ EDITOR_PERMISSIONS = (
     codenames("articles", [*ARTICLE_CONTENT, "photo", "section", "author", "agency"])
     | {"articles.publish_article", "articles.view_articlerevision"}
     | {"articles.add_correction", "articles.view_correction"}
+    # Fronts: an arrangement is made, read, or called off before it takes effect; its pinned
+    # stories are made with it.
+    | codenames("articles", ["frontarrangement"], ["add", "view", "delete"])
+    | codenames("articles", ["frontslot"], ["add", "view"])
+    | codenames("articles", ["liveentry"])
+    | {"articles.view_liveentryrevision"}
     | codenames("taggit", ["tag", "taggeditem"])
     | codenames("redirects", ["redirect"])
     | OVERSIGHT_PERMISSIONS
@@ -57,6 +66,10 @@ ARTICLES_MODELS = [
     "agency",
     "correction",
     "articlerevision",
+    "frontarrangement",
+    "frontslot",
+    "liveentry",
+    "liveentryrevision",
 ]
 ADMINISTRATOR_PERMISSIONS = (
     codenames("articles", ARTICLES_MODELS)

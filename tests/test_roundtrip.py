@@ -26,6 +26,7 @@ from articles.models import (
     Author,
     Byline,
     Correction,
+    LiveEntry,
     Photo,
     RelatedLink,
     Section,
@@ -80,11 +81,18 @@ ARTICLE = st.fixed_dictionaries(
         ),
         "links": st.lists(st.one_of(st.integers(0, 400), LINE), max_size=3),
         "corrections": st.lists(st.tuples(LINE, TIMES), max_size=2),
+        # For a live blog: its updates (one per time) and the end of its coverage.
+        "updates": st.lists(
+            st.tuples(TIMES, TEXT, BLOCKS, st.booleans(), st.booleans(), st.integers(0, 5)),
+            max_size=3,
+            unique_by=lambda update: update[0],
+        ),
+        "ended": st.none() | TIMES,
     }
 )
-# Each example writes 25 or more articles; the run as a whole round-trips at least 200.
-EXAMPLES = 20
-PER_EXAMPLE = 25
+# Each example writes 10 or more articles; the run as a whole round-trips at least 250.
+EXAMPLES = 25
+PER_EXAMPLE = 10
 
 
 def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
@@ -207,6 +215,13 @@ def _write_library(stories):
     services.contents_save(instances=authors)
     items = [_article_input(n, story, sections, photos) for n, story in enumerate(stories)]
     services.articles_save(items=items)
+    services.live_entries_sync(
+        items=[
+            (item.article, _updates(story["updates"], photos, authors, agencies))
+            for item, story in zip(items, stories, strict=True)
+            if story["type"] == Article.Type.LIVE
+        ]
+    )
     for n, (item, story) in enumerate(zip(items, stories, strict=True)):
         item.bylines = _bylines(story["bylines"], authors, agencies)
         item.related_links = _links(story["links"], items, n)
@@ -228,6 +243,7 @@ def _article_input(n, story, sections, photos):
         article_type=story["type"],
         sponsor=story["headline"][:120] if story["type"] == Article.Type.SPONSORED else "",
         dateline=story["dateline"],
+        live_ended_at=story["ended"] if story["type"] == Article.Type.LIVE else None,
         standfirst=story["standfirst"],
         body=story["body"],
         section=sections[n % len(sections)],
@@ -243,6 +259,24 @@ def _article_input(n, story, sections, photos):
     if story["updated_after"] and status == Article.Status.PUBLISHED:
         article.last_updated_at = max(publish_at, embargo or publish_at) + story["updated_after"]
     return services.ArticleInput(article=article, tags=story["tags"])
+
+
+def _updates(drawn, photos, authors, agencies):
+    """A live blog's updates: by an author, an agency or nobody, some with a photo."""
+    return [
+        LiveEntry(
+            published_at=when,
+            title=title[:200],
+            body=body or "<p>.</p>",
+            photo=photos[who % 3] if who < 3 else None,
+            photo_caption=title if who == 1 else "",
+            author=authors[who] if who < 4 else None,
+            agency=agencies[0] if who == 4 else None,
+            pinned=pinned,
+            key_event=key,
+        )
+        for when, title, body, pinned, key, who in drawn
+    ]
 
 
 def _bylines(drawn, authors, agencies):
@@ -314,8 +348,25 @@ def _snapshot():
             ],
             sorted(tag.name for tag in article.tags.all()),
             [(c.text, c.published_at) for c in article.corrections.all()],
+            article.live_ended_at,
+            sorted(
+                (
+                    entry.published_at,
+                    entry.title,
+                    entry.body,
+                    entry.photo.content_hash if entry.photo_id else None,
+                    entry.photo_caption,
+                    entry.author and entry.author.slug,
+                    entry.agency and entry.agency.slug,
+                    entry.pinned,
+                    entry.key_event,
+                )
+                for entry in article.live_entries.all()
+            ),
         )
-        for article in Article.objects.with_rows().prefetch_related("corrections")
+        for article in Article.objects.with_rows().prefetch_related(
+            "corrections", "live_entries__photo", "live_entries__author", "live_entries__agency"
+        )
     }
     return {
         "sections": sorted(

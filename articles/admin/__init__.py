@@ -1,3 +1,3 @@
 """The newsroom in Django's admin: each module registers its models' pages."""
 
-from articles.admin import articles, content, photos  # noqa: F401  (registers the pages)
+from articles.admin import articles, content, fronts, live, photos  # noqa: F401  (registers the pages)

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -23,6 +24,7 @@ from articles.admin.article_forms import (
     counted,
 )
 from articles.admin.common import NewsroomAdminMixin, NewsroomModelAdmin, thumbnail
+from articles.admin.previews import PreviewLinksMixin
 from articles.admin.revisions import RevisionViewsMixin
 from articles.models import Article, Byline, Correction, RelatedLink
 
@@ -104,7 +106,7 @@ class WorkflowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
+class ArticleAdmin(PreviewLinksMixin, RevisionViewsMixin, NewsroomModelAdmin):
     form = ArticleAdminForm
     list_display = ["thumbnail", "headline", "section", "status_badge", "publish_at"]
     list_display_links = ["thumbnail", "headline"]
@@ -121,7 +123,13 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "lead_photo"]
-    readonly_fields = ["first_published_at", "last_updated_at", "created_at", "modified_at"]
+    readonly_fields = [
+        "first_published_at",
+        "last_updated_at",
+        "created_at",
+        "modified_at",
+        "live_updates",
+    ]
     inlines = [BylineInline, RelatedLinkInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected", "lift_embargo_selected"]
     save_on_top = True
@@ -159,6 +167,7 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
                 ]
             },
         ),
+        ("Live blog", {"fields": ["live_updates", "live_ended_at"]}),
         ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]}),
     ]
 
@@ -169,6 +178,19 @@ class ArticleAdmin(RevisionViewsMixin, NewsroomModelAdmin):
     @admin.display(description="photo")
     def thumbnail(self, article):
         return thumbnail(article.lead_photo)
+
+    @admin.display(description="updates")
+    def live_updates(self, article):
+        if article.pk is None or article.article_type != Article.Type.LIVE:
+            return "For a live blog (type Live): save it, then post its updates from here."
+        return format_html(
+            '<a class="button" href="{}?article={}">Post a live update</a> '
+            '<a href="{}?article__id__exact={}">All its updates</a>',
+            reverse("admin:articles_liveentry_add"),
+            article.pk,
+            reverse("admin:articles_liveentry_changelist"),
+            article.pk,
+        )
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):

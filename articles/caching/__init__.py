@@ -9,8 +9,10 @@ from articles.caching.fragment_store import fragment_name, fragments
 from articles.caching.keys import (
     ALL_ARTICLES,
     ANY_ARTICLE,
+    CORRECTIONS,
     MAX_OBJECT_KEYS,
     NAVIGATION,
+    SHOWN,
     keys_for_changes,
     list_key,
     list_key_of,
@@ -22,8 +24,10 @@ from articles.caching.versions import CacheUnavailable, keys_stale
 __all__ = [
     "ALL_ARTICLES",
     "ANY_ARTICLE",
+    "CORRECTIONS",
     "MAX_OBJECT_KEYS",
     "NAVIGATION",
+    "SHOWN",
     "CacheUnavailable",
     "PageCacheMiddleware",
     "fragment_name",

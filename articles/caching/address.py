@@ -25,6 +25,9 @@ from django.http.cookie import parse_cookie
 # number on an article) cannot fill the cache.
 CACHEABLE_PARAMETERS = frozenset({"page", "p"})
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+# Pages for one holder of a secret in their address (a shareable preview's token): never
+# kept, and never answered from what is kept, whatever their views send.
+PRIVATE_PATHS = ("/preview/",)
 # Headers that carry credentials (the Partner API's keys, articles.api).
 CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 _PAGE = "newsroom:page:"
@@ -55,9 +58,10 @@ def cacheable(meta) -> bool:
     """
     Whether the page cache may answer the request of this environ: an anonymous reader's GET
     or HEAD of a page (not a static or uploaded file), whose query string at most picks a page
-    of a list. Readers are told from staff by their session cookie, which only signing in
-    gives. A request carrying credentials (a partner's API key) is answered for them alone:
-    never from the cache, and never kept (as RFC 9111 asks of shared caches).
+    of a list, and not a private page (PRIVATE_PATHS). Readers are told from staff by their
+    session cookie, which only signing in gives. A request carrying credentials (a partner's
+    API key) is answered for them alone: never from the cache, and never kept (as RFC 9111
+    asks of shared caches).
     """
     _, session_cookie, files, _, _ = _settings()
     if meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -67,7 +71,7 @@ def cacheable(meta) -> bool:
     cookies = meta.get("HTTP_COOKIE", "")
     if session_cookie in cookies and session_cookie in parse_cookie(cookies):
         return False
-    if _path(meta).startswith(files):
+    if _path(meta).startswith(files) or _path(meta).startswith(PRIVATE_PATHS):
         return False
     query = meta.get("QUERY_STRING", "")
     if not query:

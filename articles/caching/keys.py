@@ -14,6 +14,11 @@ stale then, and no other.
     sections    the navigation, on every page
     a-any       any article (p-any: any photo, and so on): a page showing more than
                 MAX_OBJECT_KEYS of a kind (a sitemap) carries this instead of their keys
+    front-home  the stories pinned to the home page (front-s5: to section 5's page)
+    fronts      any front's arrangements, scheduled ones included
+    corrections the corrections of every story: the corrections page and feeds
+    live-a123   the updates of live blog 123: its page, its feed and its updates for readers'
+                pages, not the pages showing its card
 """
 
 from collections.abc import Iterable
@@ -21,7 +26,8 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from taggit.models import TaggedItem
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, FrontArrangement, LiveEntry, live_key
+from articles.models.fronts import front_key
 from newsroom.audit.models import Action
 
 PREFIXES = {
@@ -41,6 +47,13 @@ NAVIGATION = "sections"
 MAX_OBJECT_KEYS = 100
 # Any article at all: what every change to an article makes stale.
 ANY_ARTICLE = "a-any"
+# Any front's arrangements: what the time of the next scheduled change depends on.
+FRONTS = "fronts"
+_FRONT = "articles.frontarrangement"
+CORRECTIONS = "corrections"
+_LIVE_ENTRY = "articles.liveentry"
+# An article's fields whose change its live blog's updates show: an update taken down, the end.
+_LIVE_FIELDS = frozenset({"live_entries", "live_ended_at"})
 
 # Fields whose change moves an article into or out of lists, or within them.
 _LISTED_BY = frozenset(
@@ -107,8 +120,16 @@ def keys_for_changes(changes: Iterable[tuple[str, object, str, Iterable[str]]]) 
     object's own key is on no page yet (ids are never reused): an import of ten thousand new
     articles makes stale their lists, not ten thousand keys.
     """
-    keys, listed = set(), set()
+    keys, listed, arranged, updated = set(), set(), set(), set()
     for label, pk, action, fields in changes:
+        if label == _FRONT:
+            arranged.add(pk)
+            continue
+        if label == "articles.correction":
+            keys.add(CORRECTIONS)
+        if label == _LIVE_ENTRY:
+            updated.add(pk)
+            continue
         key = object_key(label, pk)
         if key is None:
             continue
@@ -117,6 +138,8 @@ def keys_for_changes(changes: Iterable[tuple[str, object, str, Iterable[str]]]) 
             keys.add(key)
         if label == "articles.section":
             keys.add(NAVIGATION)
+        if label == "articles.article" and _LIVE_FIELDS & set(fields):
+            keys.add(live_key(pk))
         if label == "articles.article" and (action in _LISTING_ACTIONS or _LISTED_BY & set(fields)):
             keys.add(ALL_ARTICLES)
             if action != Action.DELETE:
@@ -124,6 +147,15 @@ def keys_for_changes(changes: Iterable[tuple[str, object, str, Iterable[str]]]) 
     listed = sorted(listed)
     for start in range(0, len(listed), _BATCH):
         keys |= _list_keys_of(listed[start : start + _BATCH])
+    if updated:
+        # An update taken down is announced on its live blog as well (services.live).
+        blogs = LiveEntry.objects.filter(pk__in=updated).values_list("article_id", flat=True)
+        keys.update(live_key(article_id) for article_id in set(blogs))
+    if arranged:
+        # A scheduled arrangement cancelled is gone, but was on no page yet: only its time was.
+        keys.add(FRONTS)
+        sections = FrontArrangement.objects.filter(pk__in=arranged).values_list("section_id")
+        keys.update(front_key(section_id) for (section_id,) in sections)
     return keys
 
 

@@ -14,13 +14,11 @@ from django.db import DatabaseError, transaction
 
 from articles import services
 from articles.importing import access, ninjs, records
-from articles.importing.plan import MODELS, RELATIONS, Plan, Planner
+from articles.importing.plan import MODELS, RELATIONS, Planner
 from articles.importing.report import Problem, Report
-from articles.models import Article, RelatedLink
+from articles.importing.writing import BATCH_SIZE, ArticleWriting, Rollback, message_dict
+from articles.models import Article
 from articles.services import events
-
-# Articles planned, checked and written together: the queries are a fixed number per batch.
-BATCH_SIZE = 500
 
 
 def import_file(
@@ -63,11 +61,7 @@ def _import_fixture(path, *, dry_run, user, progress):
     return _FileImport(path, dry_run=dry_run, user=user, progress=progress).run()
 
 
-class _Rollback(Exception):
-    pass
-
-
-class _FileImport:
+class _FileImport(ArticleWriting):
     def __init__(self, path, *, dry_run, user, progress):
         self.path = path
         self.user = user
@@ -124,8 +118,8 @@ class _FileImport:
                 self.articles()
                 self.write_deferred_links()
                 if self.report.problems or self.report.dry_run:
-                    raise _Rollback
-        except _Rollback:
+                    raise Rollback
+        except Rollback:
             self.remove_written_files()
         except records.FileProblem as error:
             self.remove_written_files()
@@ -198,9 +192,11 @@ class _FileImport:
             keys.setdefault(target, []).extend(data.get(name) for data in datas)
         if kind == "articles":
             for data in datas:
-                for row in data.get("bylines", []):
+                for row in [*data.get("bylines", []), *data.get("live_entries", [])]:
                     keys.setdefault("authors", []).append(row.get("author"))
                     keys.setdefault("agencies", []).append(row.get("agency"))
+                for row in data.get("live_entries", []):
+                    keys.setdefault("photos", []).append(row.get("photo"))
         for target, wanted in keys.items():
             self.planner.fetch(target, wanted)
         if kind == "articles":
@@ -240,7 +236,7 @@ class _FileImport:
 
     def report_error(self, plan, error):
         reported = {(p.record, p.field) for p in self.report.problems}
-        for name, messages in _message_dict(error).items():
+        for name, messages in message_dict(error).items():
             # The fixture's words for the model's fields.
             name = "" if name == "__all__" else name.replace(".target", ".article")
             # A field already reported (an unreadable date, say) is not reported twice.
@@ -292,6 +288,7 @@ class _FileImport:
         stored_rows = services.rows_as_stored(
             [p.instance for p in plans if not p.is_new],
             corrections=any(p.record.data.get("corrections") for p in plans),
+            live_entries=any("live_entries" in p.record.data for p in plans),
         )
         for plan in plans:
             self.planner.plan_article_rows(plan, stored_rows)
@@ -325,87 +322,10 @@ class _FileImport:
                 changed.append(record)
         return changed
 
-    def write_articles(self, plans):
-        items = [_article_input(plan) for plan in plans]
-        try:
-            with transaction.atomic():
-                services.articles_save(items=items, user=self.user)
-        except (ValidationError, PermissionDenied):
-            self.diagnose(plans)
-            return
-        for plan in plans:
-            if plan.deferred_links is not None:
-                rows = plan.record.data.get("related_links", [])
-                self.deferred.append((plan.label, plan.instance.slug, rows, plan.record))
-
-    def diagnose(self, plans):
-        """Every problem the write path finds with `plans`, written or not."""
-        items = [_article_input(plan) for plan in plans]
-        for index, refusal in services.articles_refusals(items=items, user=self.user):
-            if isinstance(refusal, ValidationError):
-                self.report_error(plans[index], refusal)
-            else:
-                self.problem(plans[index], "", str(refusal))
-        self.writing = False
-
-    def write_deferred_links(self):
-        """Links to articles that came later in the file, now that every one is written."""
-        if not self.writing:
-            return
-        for start in range(0, len(self.deferred), BATCH_SIZE):
-            chunk = self.deferred[start : start + BATCH_SIZE]
-            slugs = {slug for _, slug, _, _ in chunk}
-            slugs |= {row.get("article") for _, _, rows, _ in chunk for row in rows} - {None}
-            found = Article.objects.select_related("lead_photo").in_bulk(slugs, field_name="slug")
-            items = [
-                services.ArticleInput(
-                    article=found[slug],
-                    related_links=[_link(found.get(row.get("article")), row) for row in rows],
-                    fingerprint=record.fingerprint,
-                )
-                for _, slug, rows, record in chunk
-            ]
-            try:
-                with transaction.atomic():
-                    services.articles_save(items=items, user=self.user)
-            except (ValidationError, PermissionDenied):
-                refusals = services.articles_refusals(items=items, user=self.user)
-                for index, refusal in refusals:
-                    label = chunk[index][0]
-                    if isinstance(refusal, ValidationError):
-                        for name, messages in _message_dict(refusal).items():
-                            for message in messages:
-                                self.problem(label, "" if name == "__all__" else name, message)
-                    else:
-                        self.problem(label, "", str(refusal))
-        self.deferred = []
-
     def remove_written_files(self):
         for name in self.written_files:
             default_storage.delete(name)
         self.written_files = []
-
-
-def _link(target, row):
-    """A related link row from a fixture's data and its resolved target."""
-    return RelatedLink(target=target, url=row.get("url", ""), title=row.get("title", ""))
-
-
-def _article_input(plan: Plan):
-    return services.ArticleInput(
-        article=plan.instance,
-        bylines=plan.bylines,
-        related_links=plan.links,
-        tags=plan.tags,
-        corrections=plan.corrections,
-        fingerprint=plan.record.fingerprint,
-    )
-
-
-def _message_dict(error):
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"__all__": error.messages}
 
 
 def _message(error):

@@ -21,12 +21,14 @@ from articles.models import (
     Author,
     Byline,
     Correction,
+    LiveEntry,
     Photo,
     RelatedLink,
     Section,
     file_sha256,
     image_suffix,
 )
+from articles.services.rows import LIVE_ENTRY_FIELDS
 from articles.validators import validate_photo_file
 
 MODELS = {
@@ -69,7 +71,13 @@ SCALARS = {
 }
 DATES = {
     "photos": ["taken_at"],
-    "articles": ["publish_at", "embargoed_until", "first_published_at", "last_updated_at"],
+    "articles": [
+        "publish_at",
+        "embargoed_until",
+        "first_published_at",
+        "last_updated_at",
+        "live_ended_at",
+    ],
 }
 # The fields of each kind that name a record of another kind, and that kind.
 RELATIONS = {
@@ -112,6 +120,8 @@ class Plan:
     tags: list | None = None
     # Corrections the article does not have yet (the same text and time): only ever added.
     corrections: list = field(default_factory=list)
+    # The live blog's updates, when the record gives them (None: left as stored).
+    live_entries: list | None = None
     # Links to articles further on in the file, written once those are.
     deferred_links: list | None = None
 
@@ -346,6 +356,33 @@ class Planner:
         if plan.tags is not None:
             plan.changed.append("tags")
         self.plan_corrections(plan, stored["corrections"] if stored else set())
+        self.plan_live_entries(plan, stored["live_entries"] if stored else set())
+
+    def plan_live_entries(self, plan, stored):
+        """The record's live updates with what they name resolved; compared when written."""
+        rows = plan.record.data.get("live_entries")
+        if rows is None:
+            return
+        plan.live_entries = []
+        for number, row in enumerate(rows, start=1):
+            where = f"live_entries[{number}]"
+            when = self.parse_date(plan, f"{where}.published_at", row["published_at"])
+            entry = LiveEntry(
+                published_at=when,
+                title=text.clean(row.get("title", ""), multiline=False),
+                body=row["body"],
+                photo_caption=text.clean(row.get("photo_caption", "")),
+                pinned=row.get("pinned", False),
+                key_event=row.get("key_event", False),
+            )
+            for name, kind in (("photo", "photos"), ("author", "authors"), ("agency", "agencies")):
+                setattr(entry, name, self.resolve(kind, row.get(name), plan, f"{where}.{name}"))
+            plan.live_entries.append(entry)
+        given = {_entry_values(entry) for entry in plan.live_entries}
+        if given == stored and len(given) == len(plan.live_entries):
+            plan.live_entries = None  # As stored: neither rewritten nor counted.
+        else:
+            plan.changed.append("live_entries")
 
     def plan_corrections(self, plan, stored):
         """The record's corrections that the article does not have yet, with their times."""
@@ -360,6 +397,14 @@ class Planner:
             plan.corrections.append(Correction(text=wording, published_at=when))
         if plan.corrections:
             plan.changed.append("corrections")
+
+
+def _entry_values(entry):
+    """A live update's values as stored (rows_as_stored() has them so), for comparison."""
+    return tuple(
+        html.sanitize(entry.body) if name == "body" else getattr(entry, name)
+        for name in LIVE_ENTRY_FIELDS
+    )
 
 
 def _storable(keys):

@@ -9,8 +9,11 @@ articles with ordered bylines and "Read more" links.
 from articles.models.articles import Article
 from articles.models.contributors import Agency, Author
 from articles.models.fields import PhotoImageField, URLField
+from articles.models.fronts import FrontArrangement, FrontSlot
 from articles.models.history import ArticleRevision, Correction
+from articles.models.live import LiveEntry, LiveEntryRevision, live_key
 from articles.models.photos import Photo, file_sha256, image_suffix, photo_upload_to
+from articles.models.previews import PreviewLink
 from articles.models.queries import (
     ArticleQuerySet,
     goes_live_at,
@@ -29,8 +32,13 @@ __all__ = [
     "Author",
     "Byline",
     "Correction",
+    "FrontArrangement",
+    "FrontSlot",
+    "LiveEntry",
+    "LiveEntryRevision",
     "Photo",
     "PhotoImageField",
+    "PreviewLink",
     "RelatedLink",
     "Section",
     "URLField",
@@ -39,6 +47,7 @@ __all__ = [
     "photo_upload_to",
     "public_tags",
     "goes_live_at",
+    "live_key",
     "published_q",
     "scheduled_q",
 ]

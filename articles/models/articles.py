@@ -66,6 +66,13 @@ class Article(CleanTextModel, RecordedModel):
         blank=True,
         help_text="Who paid for a sponsored story, shown to readers with it. Example: Acme Bank.",
     )
+    live_ended_at = models.DateTimeField(
+        "live coverage ended",
+        null=True,
+        blank=True,
+        help_text="For a live blog: when its coverage ended. Readers are told it is over, and "
+        "their pages stop looking for new updates.",
+    )
     dateline = models.CharField(
         "dateline",
         max_length=100,
@@ -248,6 +255,8 @@ class Article(CleanTextModel, RecordedModel):
                 )
         if self.article_type == self.Type.SPONSORED and not self.sponsor.strip():
             errors["sponsor"] = "Sponsored content must say who paid for it."
+        if self.live_ended_at is not None and self.article_type != self.Type.LIVE:
+            errors["live_ended_at"] = "Only a live blog has live coverage to end."
         if self.sponsor.strip() and self.article_type != self.Type.SPONSORED:
             errors["sponsor"] = "Only sponsored content has a sponsor: choose that type."
         if self.embargo_note.strip() and self.embargoed_until is None:
@@ -264,7 +273,14 @@ class Article(CleanTextModel, RecordedModel):
     @property
     def label(self):
         """The type readers see over the headline; "" for news, which needs none."""
+        if self.article_type == self.Type.LIVE and self.live_ended_at is not None:
+            return "Live blog"
         return "" if self.article_type == self.Type.NEWS else self.get_article_type_display()
+
+    @property
+    def is_live(self):
+        """Whether this is a live blog whose coverage goes on: readers' pages look for updates."""
+        return self.article_type == self.Type.LIVE and self.live_ended_at is None
 
     @property
     def goes_live_at(self):

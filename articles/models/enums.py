@@ -24,6 +24,7 @@ class ArticleType(models.TextChoices):
     EXPLAINER = "explainer", "Explainer"
     REVIEW = "review", "Review"
     SPONSORED = "sponsored", "Sponsored"
+    LIVE = "live", "Live"
 
 
 # Each type's genre in IPTC's Genre NewsCodes (http://cv.iptc.org/newscodes/genre/), as wire

@@ -7,6 +7,13 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles.models.fields import CleanTextModel, longest
+from articles.models.queries import published_q
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """Corrections readers may see: those of published articles, newest first."""
+        return self.filter(published_q("article__")).order_by("-published_at", "-pk")
 
 
 class Correction(CleanTextModel):
@@ -35,8 +42,12 @@ class Correction(CleanTextModel):
         related_name="+",
     )
 
+    objects = CorrectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["published_at", "pk"]
+        # The corrections page walks them newest first.
+        indexes = [models.Index(fields=["-published_at", "-id"], name="correction_newest")]
         verbose_name = "correction"
         verbose_name_plural = "corrections"
 

@@ -19,6 +19,13 @@ from articles.services.articles import (
     embargo_brought_forward,
 )
 from articles.services.content import content_delete, content_save, contents_save
+from articles.services.fronts import front_arrange, front_cancel, front_restore
+from articles.services.live import (
+    live_end,
+    live_entries_sync,
+    live_entry_delete,
+    live_entry_save,
+)
 from articles.services.photos import (
     photo_delete,
     photo_duplicates,
@@ -27,6 +34,13 @@ from articles.services.photos import (
     photo_upload_hold,
     photo_upload_release,
     photo_upload_take,
+)
+from articles.services.previews import (
+    preview_link_create,
+    preview_link_may_create,
+    preview_link_may_revoke,
+    preview_link_opened,
+    preview_link_revoke,
 )
 from articles.services.redirects import article_slug_changed
 from articles.services.revisions import (
@@ -73,6 +87,13 @@ __all__ = [
     "content_save",
     "contents_save",
     "correction_wording",
+    "front_arrange",
+    "front_cancel",
+    "front_restore",
+    "live_end",
+    "live_entries_sync",
+    "live_entry_delete",
+    "live_entry_save",
     "photo_delete",
     "photo_duplicates",
     "photo_renditions_make",
@@ -81,4 +102,9 @@ __all__ = [
     "photo_upload_release",
     "photo_upload_take",
     "rows_as_stored",
+    "preview_link_create",
+    "preview_link_may_create",
+    "preview_link_may_revoke",
+    "preview_link_opened",
+    "preview_link_revoke",
 ]

@@ -38,6 +38,8 @@ class Change:
     fields: tuple[str, ...] = ()
     label: str = ""
     note: str = ""
+    # Where an anonymous visitor's request came from (a preview link opened), else None.
+    ip_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def record(
     user=None,
     fields: Sequence[str] = (),
     note: str = "",
+    ip_address: str | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> Change:
     """
@@ -96,6 +99,7 @@ def record(
         fields=tuple(fields),
         label=str(instance)[:200],
         note=note or door_note,
+        ip_address=ip_address,
     )
     connection = connections[using]
     if not connection.in_atomic_block:

@@ -8,7 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.models import TaggedItem
 
-from articles.models import Article, Byline, Correction, RelatedLink
+from articles.models import Article, Byline, Correction, LiveEntry, RelatedLink
+
+# What tells a live update from another, as an import compares them.
+LIVE_ENTRY_FIELDS = (
+    "published_at",
+    "title",
+    "body",
+    "photo_id",
+    "photo_caption",
+    "author_id",
+    "agency_id",
+    "pinned",
+    "key_event",
+)
 
 
 def article_row_clean(*, row: models.Model) -> None:
@@ -68,18 +81,30 @@ def _once_per_article(model):
 
 
 def rows_as_stored(
-    articles: Sequence[Article], *, corrections: bool = False
+    articles: Sequence[Article], *, corrections: bool = False, live_entries: bool = False
 ) -> dict[int, dict[str, list]]:
     """
     Each article's bylines, links and tags as stored, for comparison: three queries. With
-    `corrections`, also its corrections as a set of (text, time): a fourth.
+    `corrections`, also its corrections as a set of (text, time); with `live_entries`, its
+    live updates as a set of their fields' values (LIVE_ENTRY_FIELDS): a query each.
     """
     ids = [article.pk for article in articles if article.pk]
     stored = {
-        pk: {"bylines": [], "related_links": [], "tags": set(), "corrections": set()} for pk in ids
+        pk: {
+            "bylines": [],
+            "related_links": [],
+            "tags": set(),
+            "corrections": set(),
+            "live_entries": set(),
+        }
+        for pk in ids
     }
     if not ids:
         return stored
+    if live_entries:
+        rows = LiveEntry.objects.filter(article__in=ids).values_list("article", *LIVE_ENTRY_FIELDS)
+        for article_id, *values in rows:
+            stored[article_id]["live_entries"].add(tuple(values))
     if corrections:
         rows = Correction.objects.filter(article__in=ids)
         for article_id, wording, when in rows.values_list("article", "text", "published_at"):

@@ -1,6 +1,7 @@
-"""Readers' pages: lists of articles, the article page, search."""
+"""Readers' pages: lists of articles, the article page, search, the corrections page."""
 
 from articles.views.article import ArticleDetailView
+from articles.views.corrections import CorrectionListView
 from articles.views.listing import FullListingPaginator, ListingPaginator, PublishedArticlesMixin
 from articles.views.lists import (
     AgencyDetailView,
@@ -19,6 +20,7 @@ __all__ = [
     "ArchiveView",
     "ArticleDetailView",
     "AuthorDetailView",
+    "CorrectionListView",
     "FullListingPaginator",
     "HomeView",
     "ListingPaginator",

@@ -8,9 +8,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
 from articles import caching, metadata
-from articles.models import Article
+from articles.models import Article, live_key
 from articles.models.loading import loads_recorded
 from articles.views.frame import framed_page
+from articles.views.live import live_context, live_entries
 from newsroom.site import absolute_url
 
 
@@ -51,6 +52,9 @@ class ArticleDetailView(DetailView):
             if article is None:
                 raise Http404("No published article at this address.")
             head, main = self.parts(article)
+        if article.article_type == Article.Type.LIVE:
+            # Its updates are shown by their own key: posting one leaves the story's cards kept.
+            loaded.add((caching.SHOWN, live_key(article.pk)))
         return {name: ((article.title_for_search, head, main), loaded)}
 
     def get_queryset(self):
@@ -82,6 +86,7 @@ class ArticleDetailView(DetailView):
     def parts(self, article):
         """The article's head and body HTML, as its page shows them."""
         request = self.request
+        entries = live_entries(article)
         trail = [
             (settings.NEWSROOM_SITE_NAME, reverse("articles:home")),
             (article.section.name, article.section.get_absolute_url()),
@@ -94,8 +99,9 @@ class ArticleDetailView(DetailView):
             "site_name": settings.NEWSROOM_SITE_NAME,
             "og_locale": metadata.og_locale(),
             "open_graph": metadata.article_open_graph(request, article),
+            "live": live_context(article, entries),
             "json_ld": [
-                metadata.article_json_ld(request, article),
+                metadata.article_json_ld(request, article, entries),
                 metadata.breadcrumbs_json_ld(request, trail),
             ],
         }

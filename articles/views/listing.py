@@ -124,6 +124,10 @@ class PublishedArticlesMixin:
             **kwargs,
         )
 
+    def notices(self):
+        """Parts of the page that only some lists have (names to HTML): none by default."""
+        return {}
+
     def list_address(self, subject):
         """The address of the list's first page (its canonical address)."""
         return subject.get_absolute_url()
@@ -133,6 +137,7 @@ class PublishedArticlesMixin:
             return super().render_to_response(context, **response_kwargs)
         subject, page = context[self.list_of], context["page_obj"]
         parts = {
+            **self.notices(),
             "list_canonical": render_to_string(
                 "includes/canonical.html",
                 {"request": self.request, "path": self.list_address(subject), "page": page.number},

@@ -33,6 +33,10 @@ class Action(models.TextChoices):
     CORRECT = "correct", "Corrected"
     IMPORT = "import", "Imported"
     UPLOAD = "upload", "Uploaded a photo"
+    # Shareable previews of unpublished stories (articles.services.previews).
+    PREVIEW_SHARE = "preview_share", "Shared a preview"
+    PREVIEW_REVOKE = "preview_revoke", "Revoked a preview link"
+    PREVIEW_OPEN = "preview_open", "Opened a preview link"
     LOGIN = "login", "Signed in"
     LOGOUT = "logout", "Signed out"
     LOGIN_FAILED = "login_failed", "Failed to sign in"
@@ -55,6 +59,7 @@ class Door(models.TextChoices):
     TASK = "task", "Background task"
     API = "api", "API"
     WEB = "web", "Sign-in pages"
+    PREVIEW = "preview", "Preview link"
     SYSTEM = "system", "System"
 
 
@@ -147,8 +152,8 @@ class AuditEntry(models.Model):
         "IP address",
         null=True,
         blank=True,
-        help_text="For sign-ins and sign-outs: the address the request came from (behind a "
-        "proxy, the proxy's).",
+        help_text="For sign-ins, sign-outs and preview links opened: the address the request "
+        "came from (behind a proxy, the proxy's).",
     )
 
     objects = AuditEntryQuerySet.as_manager()
