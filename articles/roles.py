@@ -51,6 +51,8 @@ ROLES = {
         ("articles", "frontslot"): ["add", "view"],
         ("articles", "liveentry"): ALL,
         ("articles", "liveentryrevision"): VIEW,
+        # The breaking-news banner: switched on (added) and off (an action); never edited.
+        ("articles", "banner"): ["add", "view"],
         ("taggit", "tag"): ALL,
         ("taggit", "taggeditem"): ALL,
         ("redirects", "redirect"): ALL,

@@ -307,8 +307,9 @@ def test_home_page_queries_do_not_grow_with_pinned_stories(
 ):
     services.front_arrange(articles=stories[:count])
     # The pinned stories, the other stories' ids and sections, the rails' sections, the
-    # navigation; the cards (lead, top stories, rails): their articles and bylines.
-    with django_assert_num_queries(8 + PAGE_CACHE_MISS):
+    # navigation and the banner; the cards (lead, top stories, rails): their articles and
+    # bylines.
+    with django_assert_num_queries(9 + PAGE_CACHE_MISS):
         response = client.get("/")
     assert len(headlines(response, ".top-stories")) == count - 1
 

@@ -54,6 +54,7 @@ EDITOR_PERMISSIONS = (
     | codenames("articles", ["frontslot"], ["add", "view"])
     | codenames("articles", ["liveentry"])
     | {"articles.view_liveentryrevision"}
+    | codenames("articles", ["banner"], ["add", "view"])
     | codenames("taggit", ["tag", "taggeditem"])
     | codenames("redirects", ["redirect"])
     | OVERSIGHT_PERMISSIONS
@@ -70,6 +71,7 @@ ARTICLES_MODELS = [
     "frontslot",
     "liveentry",
     "liveentryrevision",
+    "banner",
 ]
 ADMINISTRATOR_PERMISSIONS = (
     codenames("articles", ARTICLES_MODELS)

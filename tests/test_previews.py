@@ -325,9 +325,9 @@ def test_preview_page_queries_do_not_grow_with_related_items(
     opened_just_now(link)
 
     # The link; the article (with section and photo), bylines, tags, related links,
-    # corrections; the navigation sections and the next scheduled publication (the site's
-    # frame, built once per content version).
-    with django_assert_num_queries(8):
+    # corrections; the navigation sections, the breaking-news banner and the next scheduled
+    # publication (the site's frame, built once per content version).
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -342,7 +342,7 @@ def test_first_opening_in_an_hour_costs_a_fixed_few_queries_more(
 
     # As above, plus the conditional update of the time last opened (in its savepoint) and,
     # after commit, the audit entry.
-    with django_assert_num_queries(8 + 3 + 1):
+    with django_assert_num_queries(9 + 3 + 1):
         response = client.get(url)
 
     assert response.status_code == 200

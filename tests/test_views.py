@@ -266,8 +266,8 @@ def test_article_page_queries_do_not_grow_with_related_items(
         )
         factories.RelatedLinkFactory(article=article, position=position)
         article.tags.add(f"tag {position}")
-    # article, bylines, tags, related links, corrections, navigation sections
-    with django_assert_num_queries(6 + PAGE_CACHE_MISS):
+    # article, bylines, tags, related links, corrections, navigation sections, banner
+    with django_assert_num_queries(7 + PAGE_CACHE_MISS):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
@@ -283,30 +283,31 @@ def test_home_page_queries_do_not_grow_with_stories(client, django_assert_num_qu
     # The newest story leads; the others fill the rails.
     factories.ArticleFactory(headline="The lead")
     # The front (the stories pinned to it, the other stories' ids and sections, then the
-    # rails' sections), the navigation sections; the lead's card and the rails' cards: each
-    # their articles (with sections and photos) and bylines.
-    with django_assert_num_queries(8 + PAGE_CACHE_MISS):
+    # rails' sections), the navigation sections and the breaking-news banner; the lead's card
+    # and the rails' cards: each their articles (with sections and photos) and bylines.
+    with django_assert_num_queries(9 + PAGE_CACHE_MISS):
         response = client.get("/")
     assert response.status_code == 200
     assert len(soup(response).select(".card")) == count * count + 1
 
 
 # Every list page: its own object (if any), then count, ids of the page, the page's articles
-# (with sections and photos), their bylines, and the navigation sections.
+# (with sections and photos), their bylines, and the site's chrome: the navigation sections
+# and the breaking-news banner.
 LIST_PAGE_QUERIES = {
     # A section's page also reads the stories pinned to it, which lead its list.
-    "section": 7,
-    "author": 6,
-    "agency": 6,
+    "section": 8,
+    "author": 7,
+    "agency": 7,
     # The tag is found among the public ones (those of a published article) in one query.
-    "tag": 6,
+    "tag": 7,
     # Date archives: whether the period has stories, its months (or days), the neighbouring
     # periods with stories, instead of an object.
-    "archive-year": 9,
-    "archive-month": 9,
+    "archive-year": 10,
+    "archive-month": 10,
     # The archive index lists months only.
-    "archive": 2,
-    "search": 5,
+    "archive": 3,
+    "search": 6,
 }
 
 

@@ -1,3 +1,10 @@
 """The newsroom in Django's admin: each module registers its models' pages."""
 
-from articles.admin import articles, content, fronts, live, photos  # noqa: F401  (registers the pages)
+from articles.admin import (  # noqa: F401  (registers the pages)
+    articles,
+    banner,
+    content,
+    fronts,
+    live,
+    photos,
+)

@@ -9,6 +9,7 @@ from articles.caching.fragment_store import fragment_name, fragments
 from articles.caching.keys import (
     ALL_ARTICLES,
     ANY_ARTICLE,
+    BANNER,
     CORRECTIONS,
     MAX_OBJECT_KEYS,
     NAVIGATION,
@@ -24,6 +25,7 @@ from articles.caching.versions import CacheUnavailable, keys_stale
 __all__ = [
     "ALL_ARTICLES",
     "ANY_ARTICLE",
+    "BANNER",
     "CORRECTIONS",
     "MAX_OBJECT_KEYS",
     "NAVIGATION",

@@ -17,6 +17,7 @@ stale then, and no other.
     front-home  the stories pinned to the home page (front-s5: to section 5's page)
     fronts      any front's arrangements, scheduled ones included
     corrections the corrections of every story: the corrections page and feeds
+    banner      the breaking-news banner, on every page
     live-a123   the updates of live blog 123: its page, its feed and its updates for readers'
                 pages, not the pages showing its card
 """
@@ -51,6 +52,7 @@ ANY_ARTICLE = "a-any"
 FRONTS = "fronts"
 _FRONT = "articles.frontarrangement"
 CORRECTIONS = "corrections"
+BANNER = "banner"
 _LIVE_ENTRY = "articles.liveentry"
 # An article's fields whose change its live blog's updates show: an update taken down, the end.
 _LIVE_FIELDS = frozenset({"live_entries", "live_ended_at"})
@@ -127,6 +129,9 @@ def keys_for_changes(changes: Iterable[tuple[str, object, str, Iterable[str]]]) 
             continue
         if label == "articles.correction":
             keys.add(CORRECTIONS)
+        if label == "articles.banner":
+            keys.add(BANNER)
+            continue
         if label == _LIVE_ENTRY:
             updated.add(pk)
             continue

@@ -7,6 +7,7 @@ articles with ordered bylines and "Read more" links.
 """
 
 from articles.models.articles import Article
+from articles.models.banner import Banner
 from articles.models.contributors import Agency, Author
 from articles.models.fields import PhotoImageField, URLField
 from articles.models.fronts import FrontArrangement, FrontSlot
@@ -29,6 +30,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "ArticleRevision",
+    "Banner",
     "Author",
     "Byline",
     "Correction",

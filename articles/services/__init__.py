@@ -18,6 +18,7 @@ from articles.services.articles import (
     correction_wording,
     embargo_brought_forward,
 )
+from articles.services.banner import banner_hide, banner_show
 from articles.services.content import content_delete, content_save, contents_save
 from articles.services.fronts import front_arrange, front_cancel, front_restore
 from articles.services.live import (
@@ -75,6 +76,8 @@ __all__ = [
     "article_save",
     "article_slug_changed",
     "article_unpublish",
+    "banner_hide",
+    "banner_show",
     "article_lift_embargo",
     "articles_publish",
     "articles_refusals",
