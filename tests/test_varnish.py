@@ -4,6 +4,7 @@ varnish-modules): readers are served from it, an edit reaches the next reader, a
 that does not show what changed stays cached.
 """
 
+import json
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from articles import services
+from articles.models import LiveEntry
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,3 +132,24 @@ def test_only_the_site_may_purge_and_it_must_name_keys(varnish):
         urllib.request.urlopen(request, timeout=5)
     refused.value.close()
     assert refused.value.code == 400
+
+
+def test_a_live_blogs_updates_are_shared_by_readers_until_one_is_posted(varnish):
+    blog = factories.ArticleFactory(slug="live", article_type="live")
+    story = factories.ArticleFactory(slug="story")
+    first = services.live_entry_save(entry=LiveEntry(article=blog, body="<p>First.</p>"))
+    answer = f"{varnish}/articles/live/updates/?after={first.pk}"
+    page = varnish + story.get_absolute_url()
+    get(page)
+
+    assert get(answer)[0] == "MISS"
+    state, body = get(answer)
+    assert state == "HIT" and json.loads(body)["updates"] == []
+
+    second = services.live_entry_save(entry=LiveEntry(article=blog, body="<p>Second.</p>"))
+
+    state, body = get(answer)
+    assert state == "MISS"
+    assert [update["id"] for update in json.loads(body)["updates"]] == [second.pk]
+    # Another story's page is not purged by the blog's update.
+    assert get(page)[0] == "HIT"
