@@ -15,7 +15,7 @@ modified times, revisions and the audit log.
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -51,9 +51,7 @@ def photo_key(photo: Photo) -> str:
     return photo.external_id or f"sha256-{photo.content_hash}"
 
 
-def write_fixture(
-    articles, out: Path, *, whole: bool, progress: Callable[[int], None] | None = None
-) -> Export:
+def write_fixture(articles, out: Path, *, whole: bool) -> Export:
     """
     Write `articles` (a queryset) as a fixture file at `out`, and their photos' files in
     `out`'s folder under photos/. With `whole`, every section, agency, author and photo is
@@ -81,14 +79,15 @@ def write_fixture(
                 record = article_record(article, exported=ids, warn=result.warnings.append)
                 file.write(("," if count else "") + "\n" + _json(record))
                 count += 1
-                if progress and count % BATCH == 0:
-                    progress(count)
             file.write("\n]\n}\n")
             result.counts["articles"] = count
         partial.replace(out)
     except BaseException:
         for path in result.files:
             path.unlink(missing_ok=True)
+        folder = out.parent / PHOTO_FOLDER
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
         raise
     finally:
         partial.unlink(missing_ok=True)
