@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
+from taggit.models import Tag
 
 from articles import photo_files
 
@@ -17,8 +18,21 @@ from articles import photo_files
 ACCEPTED_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
+# What taggit's Tag.name holds.
+TAG_NAME_LENGTH = Tag._meta.get_field("name").max_length
+
+
 def validate_tag_name(name):
-    """A tag needs a letter or a digit: its page's address is made from them."""
+    """
+    A tag fits its column (TAG_NAME_LENGTH characters) and has a letter or a digit: its page's
+    address is made from them.
+    """
+    if len(name) > TAG_NAME_LENGTH:
+        raise ValidationError(
+            "“%(name)s” is too long for a tag: at most %(length)d characters.",
+            code="tag_too_long",
+            params={"name": name, "length": TAG_NAME_LENGTH},
+        )
     if not _has_address(name):
         raise ValidationError(
             "“%(name)s” is not a usable tag: it needs at least one letter or digit.",

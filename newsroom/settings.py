@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -326,7 +327,8 @@ def _origin(url):
 
 # Content-Security-Policy (django-csp), for the site and the admin alike: scripts, styles and
 # fonts come from this site only, images also from MEDIA_URL's host when it names one, and as
-# data: URLs; no plugins, no <base>, forms post here only, and no other site may frame a page.
+# data: URLs; frames from here and from two video players; no plugins, no <base>, forms post
+# here only, and no other site may frame a page.
 # newsroom.content_security adds the hashes of the rich-text editor's two inline blocks.
 # CSP_REPORT_ONLY=true sends it as report-only (to try a change first); CSP_REPORT_URI is where
 # browsers send what it blocked.
@@ -341,6 +343,10 @@ _policy = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF, *_media_origins],
+        # The two video players an article body's embeds load when the reader asks (and only
+        # then: articles/embeds.js); their pages' own frames are theirs to allow. No other
+        # site's frame, so a post embeds as a link (articles.html.embeds: FRAME_ORIGINS).
+        "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -351,6 +357,37 @@ if env.str("CSP_REPORT_URI", default=""):
     _policy["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
 CONTENT_SECURITY_POLICY = None if NEWSROOM_CSP_REPORT_ONLY else _policy
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _policy if NEWSROOM_CSP_REPORT_ONLY else None
+
+
+# The article body editor's own extensions (articles.admin.article_forms.BODY_EDITOR): a library
+# photo and an embed, each a figure with an optional caption, and tables with their caption.
+# The module is a static file resolved when an editor is drawn; the processors tell
+# django-prose-editor the elements they make (articles.html keeps them, and checks their
+# attributes itself).
+def _static_url(path):
+    from django.templatetags.static import static
+
+    return static(path)
+
+
+def _figure_elements(config, allowed):
+    allowed["tags"].update({"figure", "figcaption"})
+
+
+def _table_elements(config, allowed):
+    allowed["tags"].update({"table", "caption", "thead", "tbody", "tr", "th", "td"})
+
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(_static_url, str)("articles/body-editor.js")],
+        "extensions": {
+            "BodyPhoto": _figure_elements,
+            "BodyEmbed": _figure_elements,
+            "BodyTable": _table_elements,
+        },
+    }
+]
 
 LOGGING = {
     "version": 1,

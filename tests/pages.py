@@ -50,6 +50,7 @@ PAGE_TYPES = [
     ),
     PageType("article-sponsored", lambda: _reverse("article-detail", slug=SPONSORED_SLUG)),
     PageType("article-live", lambda: _reverse("article-detail", slug=LIVE_SLUG)),
+    PageType("article-media", lambda: _reverse("article-detail", slug=MEDIA_SLUG)),
     PageType("section", lambda: _reverse("section-detail", slug="world")),
     PageType("author", lambda: _reverse("author-detail", slug="angela-skujins")),
     PageType("agency", lambda: _reverse("agency-detail", slug="ap")),
@@ -89,13 +90,43 @@ def seed_import():
 
 LIVE_SLUG = "test-live-blog"
 SPONSORED_SLUG = "australia-approves-major-no-strings-attached-tank-donation-to-ukraine"
+MEDIA_SLUG = "test-body-media"
+# A video the checked pages embed; nothing of it loads unless a test presses its button.
+MEDIA_VIDEO = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+
+
+def media_body(photo_id):
+    """A body with one of each kind of media: an inline photo, a pull quote, a table, embeds."""
+    return (
+        "<p>Test data: a story whose body holds media of every kind.</p>"
+        f'<figure data-photo="{photo_id}"><figcaption>Test caption for this story only.'
+        "</figcaption></figure>"
+        "<p>Second paragraph.</p>"
+        '<blockquote class="pull-quote"><p>Test pull quote, set apart from the text.</p>'
+        "</blockquote>"
+        # Wider than a phone: it scrolls inside its own region, never the page.
+        "<table><caption>Test table: pledges by country</caption>"
+        "<tr><th>Country</th><th>Pledge (EUR million)</th><th>Kind</th><th>Delivered by</th>"
+        "<th>Announced by</th></tr>"
+        "<tr><td>Country A</td><td>1,250</td><td>Ammunition</td><td>December 2024</td>"
+        "<td>Government</td></tr>"
+        "<tr><td>Country B</td><td>730</td><td>Equipment and training</td>"
+        "<td>March 2025, in two instalments</td><td>Defence ministry</td></tr></table>"
+        f'<figure data-embed="{MEDIA_VIDEO}"><figcaption>Test video caption.</figcaption>'
+        "</figure>"
+        '<figure data-embed="https://bsky.app/profile/example.com/post/3kabcdefghijk">'
+        "</figure>"
+        "<p>Last paragraph.</p>"
+    )
 
 
 def seed_corrected():
     """
     The demo seed as the checked site shows it: its story corrected once (the corrections page
     lists it, as the story does), with its dateline, pinned as the home page's lead with a top
-    story under it; and one of its placeholder stories labelled as sponsored content.
+    story under it and announced by the breaking-news banner; one of its placeholder stories
+    labelled as sponsored content; a live blog; and a story with media in its body, its inline
+    photo the seed story's.
     """
     seed_import()
     story = Article.objects.get(slug=SLUG)
@@ -108,8 +139,21 @@ def seed_corrected():
     sponsored = Article.objects.get(slug=SPONSORED_SLUG)
     sponsored.article_type, sponsored.sponsor = "sponsored", "Example sponsor (test data)"
     services.article_save(article=sponsored)
+    services.article_save(
+        article=Article(
+            headline="Test story with media in its body",
+            slug=MEDIA_SLUG,
+            section=story.section,
+            standfirst="Test data: an inline photo, a pull quote, a table and embeds.",
+            body=media_body(story.lead_photo_id),
+            status=Article.Status.PUBLISHED,
+            publish_at=story.publish_at,
+        )
+    )
     top = Article.objects.get(slug="does-ukraine-really-want-to-go-nuclear")
     services.front_arrange(articles=[story, top], note="Checked site")
+    # Every checked page shows the breaking-news banner, linking to the seed's story.
+    services.banner_show(text="Test banner: NATO ministers meet in Brussels", article=story)
     blog = services.article_save(
         article=Article(
             headline="Test live blog",

@@ -49,7 +49,7 @@ def article_form(
         "standfirst": "Summary",
         "body": "<p>One</p><script>x</script><p>Two</p>",
         "section": str(section.pk),
-        "tags": "NATO, Ukraine",
+        "tags": ["NATO", "Ukraine"],
         "article_type": "news",
         "sponsor": "",
         "dateline": "",

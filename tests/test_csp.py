@@ -49,6 +49,7 @@ def test_pages_and_the_admin_send_the_policy(client, editor_client):
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

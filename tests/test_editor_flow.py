@@ -64,7 +64,8 @@ def test_reporter_writes_editor_publishes_readers_read(site, browser):
     reporter.locator(".ProseMirror:visible").click()
     reporter.keyboard.type("NATO's secretary general arrived in Kyiv on Thursday.")
     choose(reporter, "id_section", "World")
-    reporter.fill("#id_tags", "NATO, Ukraine")
+    # Tags: typed into the tags box, where a comma ends each one.
+    reporter.locator(".field-tags .select2-search__field").press_sequentially("NATO, Ukraine,")
     choose(reporter, "id_lead_photo", "NATO Secretary General")
     choose(reporter, "id_bylines-0-agency", "Associated", shown="AP")
     choose(reporter, "id_related_links-0-target", "Does Ukraine really")

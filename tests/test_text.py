@@ -52,7 +52,7 @@ def test_the_admin_form_stores_clean_text(editor_client):
         # NUL is refused by the form itself, with its own message (tested below).
         headline=f"Summit{HOSTILE.replace(chr(0), '')} in Kyiv",
         standfirst="Line one\r\nline two\x1b",
-        tags="NATO\x01, Ukraine",
+        tags=["NATO\x01", "Ukraine"],
     )
 
     response = editor_client.post(change_url(article), form)

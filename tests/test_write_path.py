@@ -367,3 +367,13 @@ def test_a_reporter_cannot_delete_through_the_service_either(story):
         services.article_delete(article=story, user=factories.ReporterFactory())
 
     assert Article.objects.filter(pk=story.pk).exists()
+
+
+def test_a_tag_longer_than_its_column_is_refused_whatever_the_door():
+    article = factories.ArticleFactory(slug="tagged")
+
+    with pytest.raises(ValidationError) as refused:
+        services.article_save(article=article, tags=["x" * 101])
+
+    assert "at most 100 characters" in " ".join(refused.value.message_dict["tags"])
+    assert list(Article.objects.get(slug="tagged").tags.all()) == []

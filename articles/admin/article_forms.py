@@ -4,9 +4,11 @@ from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from articles import permissions, revisions, services
+from articles.admin.tags import TagNamesField
 from articles.validators import validate_tag_name
 
 # Recommended lengths, in characters: Google shows about 60 of a title and 160 of a
@@ -23,24 +25,46 @@ def counted(length):
 
 
 # The body editor offers only what the sanitiser keeps (articles.html); the sanitiser stays the
-# authority on save, whatever a browser sends.
+# authority on save, whatever a browser sends. Inline photos, embeds and tables with their
+# caption are our own (articles/static/articles/body-editor.js, registered in settings'
+# DJANGO_PROSE_EDITOR_EXTENSIONS); a pull quote is a quote with its class.
+TEXT_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
 BODY_EDITOR = {
     "extensions": {
-        "Bold": True,
-        "Italic": True,
-        "Heading": {"levels": [2, 3]},
-        "BulletList": True,
-        "OrderedList": True,
-        "ListItem": True,
-        "Blockquote": True,
-        "HardBreak": True,
-        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-        "History": True,
+        **TEXT_EDITOR_EXTENSIONS,
+        "NodeClass": {
+            "cssClasses": {"blockquote": [{"className": "pull-quote", "title": "Pull quote"}]}
+        },
+        "BodyTable": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
+        "BodyPhoto": {"libraryUrl": reverse_lazy("admin:articles_photo_changelist")},
+        "BodyEmbed": True,
     }
 }
+# A live update holds text only (html.sanitize(media=False)): its form's editor offers no more.
+UPDATE_EDITOR = {"extensions": TEXT_EDITOR_EXTENSIONS}
 
 
 class ArticleAdminForm(forms.ModelForm):
+    tags = TagNamesField(
+        label="Tags",
+        required=False,
+        help_text="Type to find the site's tags and pick one; press Enter or type a comma to "
+        'add a new one. A new tag with a comma in it goes in double quotes: "Washington, D.C."',
+    )
     substantive_change = forms.BooleanField(
         label="Substantive change",
         required=False,

@@ -26,6 +26,7 @@ from articles.admin.article_forms import (
 from articles.admin.common import NewsroomAdminMixin, NewsroomModelAdmin, thumbnail
 from articles.admin.previews import PreviewLinksMixin
 from articles.admin.revisions import RevisionViewsMixin
+from articles.admin.tags import TagSuggestionsMixin
 from articles.models import Article, Byline, Correction, RelatedLink
 
 
@@ -106,7 +107,7 @@ class WorkflowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(PreviewLinksMixin, RevisionViewsMixin, NewsroomModelAdmin):
+class ArticleAdmin(PreviewLinksMixin, RevisionViewsMixin, TagSuggestionsMixin, NewsroomModelAdmin):
     form = ArticleAdminForm
     list_display = ["thumbnail", "headline", "section", "status_badge", "publish_at"]
     list_display_links = ["thumbnail", "headline"]

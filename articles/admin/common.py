@@ -42,7 +42,9 @@ class NewsroomAdminMixin:
 
     formfield_overrides = {
         URLField: {"form_class": HttpsURLFormField},
-        PhotoImageField: {"form_class": PhotoFileField},
+        # Django's own default for image fields (its admin widget) is matched no more once a
+        # subclass has an entry: named again here.
+        PhotoImageField: {"form_class": PhotoFileField, "widget": admin.widgets.AdminFileWidget},
     }
 
     def changeform_view(self, *args, **kwargs):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles import services
-from articles.admin.article_forms import BODY_EDITOR
+from articles.admin.article_forms import UPDATE_EDITOR
 from articles.admin.common import NewsroomModelAdmin
 from articles.models import Article, LiveEntry, LiveEntryRevision
 
@@ -33,7 +33,7 @@ class LiveEntryForm(forms.ModelForm):
             "published_at",
         ]
         widgets = {
-            "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
+            "body": AdminProseEditorWidget(config=UPDATE_EDITOR, preset="configurable"),
             "photo_caption": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -70,6 +70,10 @@ class LiveEntryAdmin(NewsroomModelAdmin):
     autocomplete_fields = ["article", "photo", "author", "agency"]
     inlines = [LiveEntryRevisionInline]
     date_hierarchy = "published_at"
+
+    class Media:
+        # The rich-text editor's toolbar as on the article form.
+        css = {"all": ["articles/admin.css"]}
 
     @admin.display(description="update")
     def summary(self, entry):

@@ -107,6 +107,10 @@ class PhotoAdmin(NewsroomModelAdmin):
         ),
     ]
 
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+        js = ["articles/focal_point.js"]
+
     def get_queryset(self, request):
         # Counted in the list's own query: a photo's uses cost no query per row.
         return super().get_queryset(request).annotate(use_count=_photo_uses())

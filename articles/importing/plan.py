@@ -402,7 +402,7 @@ class Planner:
 def _entry_values(entry):
     """A live update's values as stored (rows_as_stored() has them so), for comparison."""
     return tuple(
-        html.sanitize(entry.body) if name == "body" else getattr(entry, name)
+        html.sanitize(entry.body, media=False) if name == "body" else getattr(entry, name)
         for name in LIVE_ENTRY_FIELDS
     )
 

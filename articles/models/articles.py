@@ -45,8 +45,9 @@ class Article(CleanTextModel, RecordedModel):
         "body",
         blank=True,
         validators=longest(1_000_000),
-        help_text="Paragraphs, sub-headings (h2, h3), quotes, lists, links and emphasis. "
-        "Anything else is removed when saved.",
+        help_text="Paragraphs, sub-headings (h2, h3), quotes and pull quotes, lists, tables, "
+        "links, emphasis, photos from the library and video or social posts (shown to readers "
+        "as placeholders until they ask). Anything else is removed when saved.",
     )
     section = models.ForeignKey(
         Section, verbose_name="section", on_delete=models.PROTECT, related_name="articles"
@@ -365,3 +366,11 @@ class Article(CleanTextModel, RecordedModel):
             every=settings.NEWSROOM_AD_SLOT_EVERY,
             min_paragraphs=settings.NEWSROOM_AD_SLOT_MIN_PARAGRAPHS,
         )
+
+    def body_photos(self):
+        """
+        The library photos the body shows inline, by number: one query for all of them, none
+        when it shows none. A number no photo has (one deleted since) is left out.
+        """
+        ids = {block.photo_id for block in self.body_blocks if block.photo_id}
+        return Photo.objects.in_bulk(ids) if ids else {}

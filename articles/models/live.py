@@ -127,7 +127,7 @@ class LiveEntry(CleanTextModel, RecordedModel):
         return self.summary
 
     def save(self, *args, **kwargs):
-        self.body = html.sanitize(self.body)
+        self.body = html.sanitize(self.body, media=False)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -146,7 +146,7 @@ def _validate(entry, where):
     try:
         if entry.author_id is not None and entry.agency_id is not None:
             raise ValidationError("Give an author or an agency, not both.")
-        entry.body = html.sanitize(entry.body)
+        entry.body = html.sanitize(entry.body, media=False)
         entry.full_clean(exclude=["article", "photo", "author", "agency", "created_by"])
     except ValidationError as error:
         raise ValidationError(

@@ -15,6 +15,16 @@ from articles.views.live import live_context, live_entries
 from newsroom.site import absolute_url
 
 
+def body_parts(article):
+    """
+    The body's blocks as its page shows them, each with the library photo it shows inline (or
+    None): the photos are loaded in one query for all, recorded with the page (a changed
+    caption or credit makes it stale).
+    """
+    photos = article.body_photos()
+    return [(block, photos.get(block.photo_id)) for block in article.body_blocks]
+
+
 class ArticleDetailView(DetailView):
     """
     The article page; staff also see unpublished articles, as a never-cached preview. A
@@ -92,8 +102,11 @@ class ArticleDetailView(DetailView):
             (article.section.name, article.section.get_absolute_url()),
             (article.headline, article.get_absolute_url()),
         ]
+        body = body_parts(article)
         context = {
             "article": article,
+            "body": body,
+            "body_plays_videos": any(block.embed and block.embed.player_url for block, _ in body),
             "is_preview": not article.is_published,
             "request": request,
             "site_name": settings.NEWSROOM_SITE_NAME,

@@ -1,40 +1,73 @@
 """
 Article body HTML: sanitising (a thin wrapper over nh3, the Ammonia sanitiser) and splitting
-the body into top-level blocks so templates can place things between paragraphs.
+the body into top-level blocks so templates can place things between paragraphs, and show what
+a block stands for: an inline photo from the library, a video or post from another site
+(embeds), a table.
+
+An article body holds text (paragraphs, sub-headings, quotes, lists, links, emphasis) and media:
+pull quotes (<blockquote class="pull-quote">), tables, and figures standing for a library photo
+(<figure data-photo="12">) or an embed (<figure data-embed="https://…">), each with an optional
+caption (<figcaption>). A live update holds text only (`media=False`).
 
 Pure functions: no database, no settings.
 """
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 import nh3
 
-ALLOWED_TAGS = frozenset(
+from articles.html import tables
+from articles.html.embeds import Embed, embed_for
+from articles.html.markup import attributes as _attributes
+from articles.html.markup import inner as _inner
+from articles.html.markup import plain_text as _plain_text
+from articles.html.markup import top_level_items as _top_level_items
+
+TEXT_TAGS = frozenset(
     {"p", "h2", "h3", "blockquote", "ul", "ol", "li", "a", "em", "strong", "i", "b", "br"}
 )
+MEDIA_TAGS = frozenset(
+    {"figure", "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td"}
+)
+# What an article body may hold.
+ALLOWED_TAGS = TEXT_TAGS | MEDIA_TAGS
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# Each checked by _media_attribute(); the one class a quote may have is a pull quote's.
+MEDIA_ATTRIBUTES = {
+    "figure": {"data-photo", "data-embed"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+PULL_QUOTE = "pull-quote"
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
-BLOCK_TAGS = frozenset({"p", "h2", "h3", "blockquote", "ul", "ol"})
+BLOCK_TAGS = frozenset({"p", "h2", "h3", "blockquote", "ul", "ol", "figure", "table"})
 INLINE_TAGS = frozenset({"a", "em", "strong", "i", "b", "br"})
 
 
-def sanitize(value):
+def sanitize(value, *, media=True):
     """
     Return `value` with every element, attribute and URL scheme outside the allow-list
     removed, in a canonical structure: a sequence of blocks, one per line; loose text gathered
     into paragraphs (a blank line starts a new one); headings and paragraphs holding only text
     and inline elements; list items inside lists. Sanitising the result changes nothing.
+
+    With `media` (article bodies), also pull quotes, tables (see articles.html.tables) and
+    figures, at the top level only: each a library photo by its number or an embed of a
+    recognised video or post (articles.html.embeds), with its caption as text. A figure
+    showing neither, or standing inside a quote or list, is removed with its caption.
     """
     if not value:
         return ""
-    cleaned = _clean(value)
+    cleaned = _clean(value, ALLOWED_TAGS if media else TEXT_TAGS)
     blocks = _plain_blocks(cleaned)
     return "\n".join(_flow(cleaned, headings=True) if blocks is None else blocks)
 
 
-# The sanitiser's block-level tags (they carry no attributes).
+# The sanitiser's block-level tags without attributes (a pull quote's start tag is not one: a
+# body holding one, or a figure or a table, takes the full path).
 _BLOCK_TAG = re.compile(r"<(/?)(p|h2|h3|blockquote|ul|ol|li)>")
 
 
@@ -61,20 +94,53 @@ def _plain_blocks(cleaned):
     return blocks
 
 
+def _media_attribute(tag, name, value):
+    """A media attribute's value as the body keeps it, or None to drop it (nh3's filter)."""
+    if tag == "figure" and name == "data-photo":
+        return _photo_id(value)
+    if tag == "figure" and name == "data-embed":
+        embed = embed_for(value)
+        return embed.url if embed else None
+    if name in ("colspan", "rowspan"):
+        return tables.valid_span(value)
+    if name == "scope":
+        return value.strip().lower() if value.strip().lower() in tables.SCOPES else None
+    return value
+
+
+_PHOTO_ID = re.compile(r"\s*0*([1-9][0-9]{0,17})\s*")
+
+
+def _photo_id(value):
+    """A photo's number as the body keeps it (no leading zeros); None for anything else."""
+    match = _PHOTO_ID.fullmatch(value)
+    return match[1] if match else None
+
+
+_LINKS = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+# nh3's options for each set of tags kept: the body's, a live update's, a caption's text.
+_OPTIONS = {
+    ALLOWED_TAGS: {
+        "attributes": _LINKS | {tag: set(names) for tag, names in MEDIA_ATTRIBUTES.items()},
+        "attribute_filter": _media_attribute,
+        "allowed_classes": {"blockquote": {PULL_QUOTE}},
+    },
+    TEXT_TAGS: {"attributes": _LINKS},
+    # Inside a paragraph, a list or a quote a figure goes whole: its caption is of nothing there.
+    INLINE_TAGS: {"attributes": _LINKS, "clean_content_tags": {"script", "style", "figure"}},
+    frozenset(): {"attributes": {}},
+}
+
+
 def _clean(value, tags=ALLOWED_TAGS):
     return nh3.clean(
         value,
         tags=set(tags),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel=None,
         strip_comments=True,
+        **_OPTIONS[tags],
     )
-
-
-def _inner(markup):
-    """The content of one element's markup (allowed block elements carry no attributes)."""
-    return markup[markup.index(">") + 1 : markup.rindex("</")]
 
 
 # An element other than the inline ones, in markup the sanitiser wrote (lower-case names).
@@ -89,11 +155,19 @@ def _inline(markup, *, whole=False):
     if whole and not _NOT_INLINE.search(markup):
         # Balanced sanitiser output of inline elements only: cleaning it again changes nothing.
         return markup.strip()
-    return _clean(markup, INLINE_TAGS).strip()
+    cleaned = _clean(markup, INLINE_TAGS)
+    if _NOT_INLINE.search(markup):
+        # Unwrapping a block can leave inline elements nested as no parser reads them back (a
+        # link in a table cell in a link): read once more, as the next sanitising would.
+        cleaned = _clean(cleaned, INLINE_TAGS)
+    return cleaned.strip()
 
 
 def _flow(markup, *, headings):
-    """The blocks of the body (or of a quote, where headings become paragraphs)."""
+    """
+    The blocks of the body (`headings`), or of a quote, where headings become paragraphs, no
+    figure is kept and a table is its text.
+    """
     blocks, run, items = [], [], []
 
     def end_run():
@@ -125,9 +199,18 @@ def _flow(markup, *, headings):
         elif kind in {"h2", "h3"}:
             blocks.append(f"<p>{_inline(_inner(item), whole=True)}</p>")
         elif kind == "blockquote":
-            blocks.append(
-                f"<blockquote>{''.join(_flow(_inner(item), headings=False))}</blockquote>"
-            )
+            # A pull quote stands in the body itself; quoted in a quote, it is a quote.
+            pull = headings and item.startswith(f'<blockquote class="{PULL_QUOTE}">')
+            start = f'<blockquote class="{PULL_QUOTE}">' if pull else "<blockquote>"
+            blocks.append(f"{start}{''.join(_flow(_inner(item), headings=False))}</blockquote>")
+        elif kind == "figure":
+            figure = _figure(item) if headings else ""
+            if figure:
+                blocks.append(figure)
+        elif kind == "table" and headings:
+            table = tables.table(item, inline=_inline)
+            if table:
+                blocks.append(table)
         elif kind in {"ul", "ol"}:
             blocks.append(f"<{kind}>{_list(_inner(item))}</{kind}>")
         else:
@@ -190,55 +273,81 @@ class _TagCollector(HTMLParser):
 _TAG_NAME = re.compile(r"<\s*/?\s*([a-zA-Z][^\s/>]*)")
 
 
-def disallowed_tags(value):
+def disallowed_tags(value, *, media=True):
     """Return the sorted element names in `value` that `sanitize()` would remove."""
+    allowed = ALLOWED_TAGS if media else TEXT_TAGS
     names = {name.lower() for name in _TAG_NAME.findall(value or "")}
-    if names <= ALLOWED_TAGS:
+    if names <= allowed:
         return []
     collector = _TagCollector()
     collector.feed(value or "")
     collector.close()
-    return sorted(collector.tags - ALLOWED_TAGS)
+    return sorted(collector.tags - allowed)
+
+
+def _figure(markup):
+    """
+    A figure as the body keeps it: its photo's number or its embed's address, and its caption
+    as text on one line; "" when it shows neither. Anything else in it goes.
+    """
+    found = _attributes(markup)
+    if "data-photo" in found:
+        media = f'data-photo="{found["data-photo"]}"'
+    elif "data-embed" in found:
+        media = f'data-embed="{found["data-embed"]}"'
+    else:
+        return ""
+    caption = next(
+        (item for kind, item in _top_level_items(_inner(markup)) if kind == "figcaption"), ""
+    )
+    text = " ".join(_clean(_inner(caption), frozenset()).split()) if caption else ""
+    return f"<figure {media}>{f'<figcaption>{text}</figcaption>' if text else ''}</figure>"
 
 
 @dataclass(frozen=True)
 class Block:
+    """One top-level element of a body, with what a page needs to show it."""
+
     tag: str
     html: str
     ad_slot_after: bool = False
+    # A figure: the library photo it shows by number, or the video or post it embeds.
+    photo_id: int | None = None
+    embed: Embed | None = None
+    # A figure's or a table's caption, as text.
+    caption: str = ""
+    # A table: its place among the body's tables, from 1.
+    number: int = 0
 
 
-# A start or end tag as the sanitiser writes them: lower-case names, attribute values in double
-# quotes (in which it leaves "<" and ">" as they are); "<" in text is always escaped.
-_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)(?:\s+[^\s"=<>/]+(?:="[^"]*")?)*\s*/?>')
-_VOID = frozenset({"br", "hr", "img", "wbr"})
-
-
-def _top_level_items(value):
-    """
-    The top-level items of the sanitiser's well-formed output as (kind, markup): each element
-    whole, with its name as kind, and each run of text between elements as "#text".
-    """
-    items, depth, start, tag, text_start = [], 0, 0, None, 0
-    for match in _TAG.finditer(value):
-        closing, name = match.group(1), match.group(2)
-        if depth == 0 and not closing:
-            if match.start() > text_start:
-                items.append(("#text", value[text_start : match.start()]))
-            if name in _VOID:
-                items.append((name, match.group(0)))
-                text_start = match.end()
-                continue
-            start, tag = match.start(), name
-        if name in _VOID:
-            continue
-        depth += -1 if closing else 1
-        if depth == 0 and closing:
-            items.append((tag, value[start : match.end()]))
-            text_start = match.end()
-    if text_start < len(value) and depth == 0:
-        items.append(("#text", value[text_start:]))
-    return items
+def _block(tag, markup, *, ad_slot_after, number):
+    if tag == "figure":
+        found = _attributes(markup)
+        caption = next(
+            (item for kind, item in _top_level_items(_inner(markup)) if kind == "figcaption"),
+            "",
+        )
+        photo_id = _photo_id(found.get("data-photo", ""))
+        return Block(
+            tag=tag,
+            html=markup,
+            ad_slot_after=ad_slot_after,
+            photo_id=int(photo_id) if photo_id else None,
+            embed=embed_for(unescape(found.get("data-embed", ""))),
+            caption=_plain_text(caption),
+        )
+    if tag == "table":
+        caption = next(
+            (item for kind, item in _top_level_items(_inner(markup)) if kind == "caption"), ""
+        )
+        return Block(
+            tag=tag,
+            html=markup,
+            ad_slot_after=ad_slot_after,
+            caption=_plain_text(caption),
+            number=number,
+        )
+    return Block(tag=tag, html=markup, ad_slot_after=ad_slot_after)
 
 
 def split_blocks(value):
@@ -254,7 +363,8 @@ def blocks_with_ad_slots(value, *, first_after, every, min_paragraphs):
     only ever stands between two top-level paragraphs, so never inside or next to a heading,
     list or quote: when the counted paragraph is not followed by another, the slot moves down to
     the next gap between two paragraphs. Stories of fewer than `min_paragraphs` paragraphs get
-    none; `first_after=0` turns slots off.
+    none; `first_after=0` turns slots off. Figures and tables are blocks like quotes: no slot
+    stands next to one.
     """
     pairs = split_blocks(value)
     tags = [tag for tag, _ in pairs]
@@ -271,7 +381,8 @@ def blocks_with_ad_slots(value, *, first_after, every, min_paragraphs):
                 if every <= 0:
                     break
                 due, since_slot = every, 0
-    return [
-        Block(tag=tag, html=markup, ad_slot_after=index in slots)
-        for index, (tag, markup) in enumerate(pairs)
-    ]
+    blocks, tables_seen = [], 0
+    for index, (tag, markup) in enumerate(pairs):
+        tables_seen += tag == "table"
+        blocks.append(_block(tag, markup, ad_slot_after=index in slots, number=tables_seen))
+    return blocks
