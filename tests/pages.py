@@ -253,6 +253,39 @@ def live_site(django_db_blocker, media_root, populate=seed_import):
             call_command("flush", interactive=False, verbosity=0)
 
 
+def live_site_fixture(populate, prepare=None):
+    """
+    A module's `site` fixture: `populate`'s data served live for the module's tests. With
+    `prepare(server)`, what the tests need from the database is read first and set on the
+    server: the ORM must not run on Playwright's thread once Chromium has started.
+    """
+
+    @pytest.fixture(scope="module")
+    def site(django_db_setup, django_db_blocker, tmp_path_factory):
+        with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
+            if prepare is not None:
+                prepare(server)
+            yield server
+
+    return site
+
+
+@pytest.fixture
+def served_media_root(settings):
+    """
+    For a module's `media_root`: the live server serves the seeded site's photos, not
+    conftest's fresh folder per test.
+    """
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def chromium():
+    """For a module's `browser`: Chromium for one test, started after its transaction."""
+    with open_chromium() as browser:
+        yield browser
+
+
 @contextmanager
 def open_chromium():
     """Debian's Chromium, driven by Playwright's sync API, for as long as the block runs."""

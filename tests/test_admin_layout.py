@@ -19,12 +19,13 @@ from tests.pages import (
     NPM_HINT,
     PASSWORD,
     SCREENSHOTS,
+    chromium,
     describe_violations,
     installed,
-    live_site,
+    live_site_fixture,
     log_in,
-    open_chromium,
     seed_corrected,
+    served_media_root,
 )
 from tests.test_seed import SLUG
 
@@ -118,34 +119,24 @@ def populate():
     services.photo_save(photo=photo, fields=["taken_at", "uploaded_by"])
 
 
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
-        # Read before Chromium starts: the ORM must not run on Playwright's thread (tests/pages.py).
-        story, blog, draft = (Article.objects.get(slug=s) for s in (SLUG, LIVE_SLUG, DRAFT_SLUG))
-        server.pages = {
-            "article-add": "/admin/articles/article/add/",
-            "article-change": f"/admin/articles/article/{story.pk}/change/",
-            "article-live-blog": f"/admin/articles/article/{blog.pk}/change/",
-            "article-previews": f"/admin/articles/article/{draft.pk}/previews/",
-            "photo-list": "/admin/articles/photo/",
-            # Sorted by its widest heading, which then makes room for the sort buttons.
-            "photo-list-sorted": "/admin/articles/photo/?o=3",
-            "photo-change": f"/admin/articles/photo/{Photo.objects.get().pk}/change/",
-        }
-        yield server
+def prepare(server):
+    """What the tests read from the database, before Chromium starts."""
+    story, blog, draft = (Article.objects.get(slug=s) for s in (SLUG, LIVE_SLUG, DRAFT_SLUG))
+    server.pages = {
+        "article-add": "/admin/articles/article/add/",
+        "article-change": f"/admin/articles/article/{story.pk}/change/",
+        "article-live-blog": f"/admin/articles/article/{blog.pk}/change/",
+        "article-previews": f"/admin/articles/article/{draft.pk}/previews/",
+        "photo-list": "/admin/articles/photo/",
+        # Sorted by its widest heading, which then makes room for the sort buttons.
+        "photo-list-sorted": "/admin/articles/photo/?o=3",
+        "photo-change": f"/admin/articles/photo/{Photo.objects.get().pk}/change/",
+    }
 
 
-@pytest.fixture
-def media_root(settings):
-    """The live server serves the seeded site's photos, not a fresh folder per test."""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def browser():
-    with open_chromium() as browser:
-        yield browser
+site = live_site_fixture(populate, prepare)
+media_root = served_media_root
+browser = chromium
 
 
 LAID_OUT = [

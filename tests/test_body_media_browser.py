@@ -19,11 +19,12 @@ from tests.pages import (
     MEDIA_VIDEO,
     PASSWORD,
     SCREENSHOTS,
-    live_site,
+    chromium,
+    live_site_fixture,
     log_in,
     media_body,
-    open_chromium,
     seed_import,
+    served_media_root,
 )
 from tests.test_seed import SLUG
 
@@ -58,26 +59,16 @@ def populate():
     editor.groups.add(Group.objects.get(name="Editor"))
 
 
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
-        # Read before Chromium starts: the ORM must not run on Playwright's thread (tests/pages.py).
-        article = Article.objects.get(slug=MEDIA_SLUG)
-        server.media_article_pk = article.pk
-        server.photo_pk = article.body_blocks[1].photo_id
-        yield server
+def prepare(server):
+    """What the tests read from the database, before Chromium starts."""
+    article = Article.objects.get(slug=MEDIA_SLUG)
+    server.media_article_pk = article.pk
+    server.photo_pk = article.body_blocks[1].photo_id
 
 
-@pytest.fixture
-def media_root(settings):
-    """The live server serves the seeded site's photos, not a fresh folder per test."""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def browser():
-    with open_chromium() as browser:
-        yield browser
+site = live_site_fixture(populate, prepare)
+media_root = served_media_root
+browser = chromium
 
 
 def reader(browser, site, *, width=375, scripts=True):

@@ -13,7 +13,12 @@ from playwright.sync_api import expect
 from articles.models import Article
 from newsroom.content_security import EDITOR_STYLE_HASHES, hash_source, import_map_hashes
 from tests import factories
-from tests.pages import live_site, open_chromium, seed_import
+from tests.pages import (
+    chromium,
+    live_site_fixture,
+    seed_import,
+    served_media_root,
+)
 from tests.test_seed import SLUG
 
 pytestmark = pytest.mark.django_db
@@ -90,25 +95,14 @@ def populate():
     TOTPDevice.objects.create(user=reporter, name="Authenticator app", confirmed=True)
 
 
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
-        # Read before Chromium starts: the ORM must not run on Playwright's thread (tests/pages.py).
-        server.article_pk = Article.objects.get(slug=SLUG).pk
-        yield server
+def prepare(server):
+    """What the tests read from the database, before Chromium starts."""
+    server.article_pk = Article.objects.get(slug=SLUG).pk
 
 
-@pytest.fixture
-def media_root(settings):
-    """The live server serves the seeded site's photos, not a fresh folder per test."""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def browser():
-    """Chromium for one test, started after the test's transaction (see tests/pages.py)."""
-    with open_chromium() as browser:
-        yield browser
+site = live_site_fixture(populate, prepare)
+media_root = served_media_root
+browser = chromium
 
 
 @pytest.fixture

@@ -9,7 +9,15 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from tests.pages import PASSWORD, SCREENSHOTS, live_site, log_in, open_chromium, seed_import
+from tests.pages import (
+    PASSWORD,
+    SCREENSHOTS,
+    chromium,
+    live_site_fixture,
+    log_in,
+    seed_import,
+    served_media_root,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +34,9 @@ def populate():
         user.groups.add(Group.objects.get(name=role))
 
 
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
-        yield server
-
-
-@pytest.fixture
-def media_root(settings):
-    """The live server serves the seeded site's photos, not a fresh folder per test."""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def browser():
-    with open_chromium() as browser:
-        yield browser
+site = live_site_fixture(populate)
+media_root = served_media_root
+browser = chromium
 
 
 def choose(page, select_id, search, shown=None):

@@ -9,7 +9,15 @@ from playwright.sync_api import expect
 
 from articles import services
 from articles.models import Article
-from tests.pages import PASSWORD, SCREENSHOTS, live_site, log_in, open_chromium, seed_import
+from tests.pages import (
+    PASSWORD,
+    SCREENSHOTS,
+    chromium,
+    live_site_fixture,
+    log_in,
+    seed_import,
+    served_media_root,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,23 +45,14 @@ def populate():
     editor.groups.add(Group.objects.get(name="Editor"))
 
 
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
-        # Read before Chromium starts: the ORM must not run on Playwright's thread (tests/pages.py).
-        server.blog_pk = Article.objects.get(slug=SLUG).pk
-        yield server
+def prepare(server):
+    """What the tests read from the database, before Chromium starts."""
+    server.blog_pk = Article.objects.get(slug=SLUG).pk
 
 
-@pytest.fixture
-def media_root(settings):
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def browser():
-    with open_chromium() as browser:
-        yield browser
+site = live_site_fixture(populate, prepare)
+media_root = served_media_root
+browser = chromium
 
 
 def test_readers_see_updates_as_an_editor_posts_them(site, browser, settings):

@@ -9,7 +9,14 @@ from playwright.sync_api import expect
 
 from articles.models import Photo
 from tests import factories
-from tests.pages import PASSWORD, SCREENSHOTS, live_site, log_in, open_chromium
+from tests.pages import (
+    PASSWORD,
+    SCREENSHOTS,
+    chromium,
+    live_site_fixture,
+    log_in,
+    served_media_root,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +31,14 @@ def populate():
     editor.groups.add(Group.objects.get(name="Editor"))
 
 
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    with live_site(django_db_blocker, tmp_path_factory.mktemp("media"), populate) as server:
-        # Read before Chromium starts: the ORM must not run on Playwright's thread (tests/pages.py).
-        server.change_url = f"/admin/articles/photo/{Photo.objects.get().pk}/change/"
-        yield server
+def prepare(server):
+    """What the tests read from the database, before Chromium starts."""
+    server.change_url = f"/admin/articles/photo/{Photo.objects.get().pk}/change/"
 
 
-@pytest.fixture
-def media_root(settings):
-    """The live server serves the photo it was given, not a fresh folder per test."""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def browser():
-    with open_chromium() as browser:
-        yield browser
+site = live_site_fixture(populate, prepare)
+media_root = served_media_root
+browser = chromium
 
 
 def fields(tab):
