@@ -12,6 +12,7 @@ from articles import caching, services, views
 from articles.models import Article, FrontArrangement
 from newsroom.audit.models import AuditEntry
 from tests import factories
+from tests.pages import vnu_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +330,21 @@ def test_the_admin_list_of_arrangements_costs_the_same_however_many(
 
     assert response.status_code == 200, queries
     assert len(soup(response).select("#result_list tbody tr")) == count
+
+
+def test_the_staff_preview_of_a_front_is_valid_html(editor_client, stories, tmp_path):
+    world = stories[1].section
+    later = timezone.now() + timedelta(hours=2)
+    home = services.front_arrange(articles=[stories[0], stories[2]], takes_effect_at=later)
+    section = services.front_arrange(section=world, articles=[stories[1]], takes_effect_at=later)
+    pages = {
+        "home-preview": editor_client.get(f"/?front={home.pk}"),
+        "section-preview": editor_client.get(f"/sections/world/?front={section.pk}"),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+
+    errors = vnu_errors(sorted(tmp_path.glob("*.html")))
+
+    assert errors == {"home-preview": [], "section-preview": []}
