@@ -20,7 +20,7 @@ from tests.api_client import (
     partner_with_key,
     relative,
 )
-from tests.test_views import HIDDEN_STATES
+from tests.helpers import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 VERSIONS = ["3.1", "2.2"]

@@ -8,7 +8,7 @@ from articles import services
 from articles.models import Article, Banner
 from newsroom.audit.models import AuditEntry
 from tests import factories
-from tests.test_views import HIDDEN_STATES
+from tests.helpers import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

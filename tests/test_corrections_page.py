@@ -18,7 +18,7 @@ from articles import caching, services
 from articles.models import Article, Correction
 from articles.views import CorrectionListView
 from tests import factories
-from tests.test_views import HIDDEN_STATES
+from tests.helpers import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

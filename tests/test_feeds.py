@@ -13,8 +13,8 @@ from taggit.models import Tag
 from articles import feeds, renditions
 from articles.models import Article, Byline
 from tests import factories
+from tests.helpers import HIDDEN_STATES
 from tests.test_seed import SEED_FIXTURE, SLUG
-from tests.test_views import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

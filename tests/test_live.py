@@ -15,7 +15,7 @@ from articles.importing import import_file
 from articles.models import Article, LiveEntry, LiveEntryRevision
 from newsroom.audit.models import AuditEntry
 from tests import factories
-from tests.test_views import HIDDEN_STATES
+from tests.helpers import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

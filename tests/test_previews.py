@@ -28,6 +28,7 @@ from articles.caching.wsgi import serve_kept
 from articles.models import Article, PreviewLink
 from newsroom.audit.models import Action, AuditEntry, Door
 from tests import factories
+from tests.helpers import HIDDEN_STATES
 from tests.pages import (
     AXE_SCRIPT,
     NPM_HINT,
@@ -44,25 +45,6 @@ from tests.pages import (
 from tests.test_seed import SLUG
 
 pytestmark = pytest.mark.django_db
-
-# Every state in which readers cannot see a story, as the staff preview shows them all.
-HIDDEN_STATES = {
-    "draft": {"status": Article.Status.DRAFT, "publish_at": None},
-    "in review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
-    "unpublished": {
-        "status": Article.Status.UNPUBLISHED,
-        "publish_at": timezone.now() - timedelta(days=1),
-    },
-    "scheduled": {
-        "status": Article.Status.PUBLISHED,
-        "publish_at": timezone.now() + timedelta(hours=1),
-    },
-    "embargoed": {
-        "status": Article.Status.PUBLISHED,
-        "publish_at": timezone.now() - timedelta(hours=1),
-        "embargoed_until": timezone.now() + timedelta(hours=1),
-    },
-}
 
 
 def soup(response):

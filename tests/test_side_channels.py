@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from tests import factories
-from tests.test_views import HIDDEN_STATES
+from tests.helpers import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import sitemaps
 from articles.models import Article, Byline
 from tests import factories
-from tests.test_views import HIDDEN_STATES
+from tests.helpers import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

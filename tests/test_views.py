@@ -12,6 +12,7 @@ from taggit.models import Tag
 from articles import services, views
 from articles.models import Article, Byline, RelatedLink
 from tests import factories
+from tests.helpers import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 
@@ -29,26 +30,6 @@ def override_per_page(count):
     """List views read their page size when the module loads: patch the class attribute."""
     with mock.patch.object(views.PublishedArticlesMixin, "paginate_by", count):
         yield
-
-
-HIDDEN_STATES = {
-    "draft": {"status": Article.Status.DRAFT, "publish_at": None},
-    "in review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
-    "unpublished": {
-        "status": Article.Status.UNPUBLISHED,
-        "publish_at": timezone.now() - timedelta(days=1),
-    },
-    "scheduled": {
-        "status": Article.Status.PUBLISHED,
-        "publish_at": timezone.now() + timedelta(hours=1),
-    },
-    # Published, its publish time past, but under an embargo still running.
-    "embargoed": {
-        "status": Article.Status.PUBLISHED,
-        "publish_at": timezone.now() - timedelta(hours=1),
-        "embargoed_until": timezone.now() + timedelta(hours=1),
-    },
-}
 
 
 @pytest.fixture
