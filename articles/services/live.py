@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import html
+from articles import html, permissions
 from articles.models import Article, LiveEntry, LiveEntryRevision
 from articles.services import events
 from articles.services.articles import article_save
@@ -32,7 +32,7 @@ def live_entry_save(*, entry: LiveEntry, user=None, fields: Sequence[str] = ()) 
     """
     is_new = entry.pk is None
     action = "add" if is_new else "change"
-    if user is not None and not user.has_perm(f"articles.{action}_liveentry"):
+    if not permissions.can_model(user, action, LiveEntry):
         raise PermissionDenied("You may not post live updates.")
     article = entry.article
     if article.article_type != Article.Type.LIVE:
@@ -57,7 +57,7 @@ def live_entry_save(*, entry: LiveEntry, user=None, fields: Sequence[str] = ()) 
 @transaction.atomic
 def live_entry_delete(*, entry: LiveEntry, user=None) -> None:
     """Take an update down. Raises PermissionDenied when `user` may not."""
-    if user is not None and not user.has_perm("articles.delete_liveentry"):
+    if not permissions.can_model(user, "delete", LiveEntry):
         raise PermissionDenied("You may not take live updates down.")
     pk, label, article = entry.pk, str(entry), entry.article
     entry.delete()
@@ -91,8 +91,8 @@ def live_entries_sync(*, items: Sequence[tuple[Article, Sequence[LiveEntry]]], u
     items = [(article, list(entries)) for article, entries in items]
     if not items:
         return
-    if user is not None and not all(
-        user.has_perm(f"articles.{action}_liveentry") for action in ("add", "change", "delete")
+    if not all(
+        permissions.can_model(user, action, LiveEntry) for action in ("add", "change", "delete")
     ):
         raise PermissionDenied("You may not post, change or take down live updates.")
     stored = {}
